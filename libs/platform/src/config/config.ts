@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+
+/** Raised at start-up when the environment is unusable; the message names the variable, never its value if secret. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface AppConfig {
+  readonly production: boolean;
+  readonly databaseUrl: string | undefined;
+  readonly appDatabaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPostgresPort: number;
+  readonly eventStore: 'postgres' | 'eventstoredb';
+  readonly eventStoreConnectionString: string | undefined;
+  readonly keyProvider: 'local' | 'aws-kms';
+  readonly localMasterKeyFile: string;
+  readonly awsKmsKeyId: string | undefined;
+  readonly awsRegion: string | undefined;
+  readonly clinicApiPort: number;
+  readonly adminApiPort: number;
+  readonly maxEventBytes: number;
+  readonly logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(name, 'must be an integer port between 1 and 65535');
+  }
+  return value;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(name, 'must be a positive integer');
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL (expected postgres://user@host:port/database)');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'must use the postgres:// scheme');
+  }
+  return raw;
+}
+
+/** Reads and validates the runtime contract of DESIGN.md. Throws ConfigError on the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const dataDir = path.resolve(env.DATA_DIR || './.data');
+  const eventStore = oneOf(env, 'EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
+  const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
+  if (eventStore === 'eventstoredb' && !eventStoreConnectionString) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when EVENT_STORE=eventstoredb');
+  }
+  if (eventStoreConnectionString && !/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(eventStoreConnectionString)) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must start with esdb:// or kurrentdb://');
+  }
+  const keyProvider = oneOf(env, 'KEY_PROVIDER', ['local', 'aws-kms'] as const, 'local');
+  if (production && keyProvider === 'local') {
+    throw new ConfigError('KEY_PROVIDER', 'local keys are refused when NODE_ENV=production; use aws-kms');
+  }
+  const awsKmsKeyId = env.AWS_KMS_KEY_ID || undefined;
+  if (keyProvider === 'aws-kms' && !awsKmsKeyId) {
+    throw new ConfigError('AWS_KMS_KEY_ID', 'is required when KEY_PROVIDER=aws-kms');
+  }
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
+  if (production && !databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded Postgres is for development)');
+  }
+  const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
+  return {
+    production,
+    databaseUrl,
+    appDatabaseUrl: postgresUrl(env, 'APP_DATABASE_URL'),
+    dataDir,
+    embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
+    eventStore,
+    eventStoreConnectionString,
+    keyProvider,
+    localMasterKeyFile: path.resolve(env.LOCAL_MASTER_KEY_FILE || path.join(dataDir, 'keys', 'master.json')),
+    awsKmsKeyId,
+    awsRegion: env.AWS_REGION || undefined,
+    clinicApiPort: port(env, 'CLINIC_API_PORT', 3000),
+    adminApiPort: port(env, 'ADMIN_API_PORT', 3001),
+    maxEventBytes: positiveInt(env, 'MAX_EVENT_BYTES', 1024 * 1024),
+    logLevel,
+  };
+}

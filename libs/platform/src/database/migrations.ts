@@ -1,0 +1,66 @@
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
+import { eventStoreMigrations } from '@ortholedger/event-store';
+import { APP_ROLE } from './database';
+
+const baseline: Record<string, Migration> = {
+  '0000_app_role': {
+    async up(db) {
+      // Roles are cluster-wide: several databases (tests, tenants) share the one app role.
+      await sql
+        .raw(
+          `do $$ begin
+             if not exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
+               create role ${APP_ROLE} nologin;
+             end if;
+           exception when duplicate_object then null; end $$`,
+        )
+        .execute(db);
+      await sql.raw(`grant ${APP_ROLE} to current_user`).execute(db).catch(() => undefined);
+      await sql.raw(`grant connect on database "${await currentDatabase(db)}" to ${APP_ROLE}`).execute(db);
+    },
+  },
+};
+
+async function currentDatabase(db: Kysely<any>): Promise<string> {
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  return rows[0].name;
+}
+
+/** Every library's migrations, ordered by their numeric prefix. */
+export function allMigrations(): Record<string, Migration> {
+  return { ...baseline, ...eventStoreMigrations };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
+  async getMigrations() {
+    return this.migrations;
+  }
+}
+
+export interface MigrationOutcome {
+  applied: string[];
+  pending: string[];
+}
+
+export async function migrateToLatest(ownerPool: pg.Pool): Promise<MigrationOutcome> {
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: ownerPool }) });
+  const migrator = new Migrator({ db, provider: new StaticProvider(allMigrations()), allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message}`);
+  }
+  return { applied: (results ?? []).map((r) => r.migrationName), pending: [] };
+}
+
+/** Names of migrations not yet applied; readiness requires none. */
+export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
+  const names = Object.keys(allMigrations());
+  const table = await pool.query<{ exists: boolean }>(`select to_regclass('public.kysely_migration') is not null as exists`);
+  if (!table.rows[0].exists) return names;
+  const done = await pool.query<{ name: string }>('select name from public.kysely_migration');
+  const applied = new Set(done.rows.map((r) => r.name));
+  return names.filter((n) => !applied.has(n));
+}
