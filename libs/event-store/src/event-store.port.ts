@@ -33,6 +33,8 @@ export interface RecordedEvent {
   readonly contentType: 'application/json' | 'application/octet-stream';
   readonly position: Position;
   readonly createdAt: Date;
+  /** Set by the encryption layer when the stream's keys were destroyed (crypto-shredding): data is empty. */
+  readonly redacted?: true;
 }
 
 export interface AppendResult {
