@@ -1,0 +1,55 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createClinicApi } from '../../apps/clinic-api/src/clinic-api.app';
+import { createAdminApi } from '../../apps/admin-api/src/admin-api.app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { captureLogger, testRuntime } from '../support/test-runtime';
+
+describe('both APIs boot with health, hardening and correlation ids', () => {
+  let db: TestDatabase;
+  const apps: NestFastifyApplication[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const { logger } = captureLogger();
+    apps.push(await createClinicApi(testRuntime(db), logger), await createAdminApi(testRuntime(db), logger));
+    for (const app of apps) {
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+    }
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await db.drop();
+  });
+
+  it.each([0, 1])('app %i: /health is live and /health/ready checks database and migrations', async (i) => {
+    const live = await apps[i].inject({ method: 'GET', url: '/health' });
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toEqual({ status: 'ok' });
+    const ready = await apps[i].inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().details).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up', pending: 0 } });
+  });
+
+  it('every response carries security headers, no-store and a correlation id', async () => {
+    const res = await apps[0].inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': 'abcdefgh-1234' } });
+    expect(res.headers['x-correlation-id']).toBe('abcdefgh-1234');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    const bogus = await apps[0].inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': '<script>' } });
+    expect(bogus.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('unknown routes get the uniform error body without stack traces', async () => {
+    const res = await apps[0].inject({ method: 'GET', url: '/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ code: 'REQUEST.NOT_FOUND', message: 'Not found', correlationId: expect.any(String) });
+  });
+
+  it('CORS is closed', async () => {
+    const res = await apps[0].inject({ method: 'OPTIONS', url: '/health', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
