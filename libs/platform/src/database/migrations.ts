@@ -1,6 +1,7 @@
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { eventStoreMigrations } from '@ortholedger/event-store';
+import { keyvaultMigrations } from '@ortholedger/crypto';
 import { APP_ROLE } from './database';
 
 const baseline: Record<string, Migration> = {
@@ -29,7 +30,7 @@ async function currentDatabase(db: Kysely<any>): Promise<string> {
 
 /** Every library's migrations, ordered by their numeric prefix. */
 export function allMigrations(): Record<string, Migration> {
-  return { ...baseline, ...eventStoreMigrations };
+  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations };
 }
 
 class StaticProvider implements MigrationProvider {
