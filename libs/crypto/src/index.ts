@@ -13,3 +13,8 @@ export * from './keyvault/key-vault';
 export * from './event-encryption/event-ciphertext';
 export * from './event-encryption/subject';
 export * from './event-encryption/encrypted-event-store';
+export * from './blind-index/normalisers';
+export * from './blind-index/truncation';
+export * from './blind-index/root-keys';
+export * from './blind-index/blind-index';
+export * from './read-model-fields/field-cipher';

@@ -1,0 +1,82 @@
+import {
+  DecryptCommand,
+  GenerateDataKeyCommand,
+  ReEncryptCommand,
+} from '@aws-sdk/client-kms';
+import { KeyAccessDenied, KeyProviderThrottled, KeyProviderUnavailable, KeyUnwrapFailed } from '../errors';
+import { awsError, fakeKms, KEY_ALIAS, KEY_ARN } from '../testing/fake-kms';
+import { AwsKmsKeyProvider } from './aws-kms-key-provider';
+
+const ctx = { stream: 'case-9f1c5a4e-2b7d-4e8f-a1c3-5d6e7f8a9b0c', purpose: 'event-data' };
+
+describe('AwsKmsKeyProvider (aws-sdk-client-mock)', () => {
+  const kms = fakeKms();
+  const provider = new AwsKmsKeyProvider({ keyId: KEY_ALIAS, client: kms.client });
+  beforeEach(() => kms.healthy());
+
+  it('sends the encryption context {stream, purpose} on every call and asks for AES_256', async () => {
+    const key = await provider.generateDataKey(ctx);
+    expect(key.plaintext).toHaveLength(32);
+    expect(key.keyRef).toBe(KEY_ARN);
+    expect((await provider.decryptDataKey(key.wrapped, ctx)).equals(key.plaintext)).toBe(true);
+    await provider.rewrapDataKey(key.wrapped, ctx);
+    const generate = kms.mock.commandCalls(GenerateDataKeyCommand)[0].args[0].input;
+    expect(generate).toEqual({ KeyId: KEY_ALIAS, KeySpec: 'AES_256', EncryptionContext: ctx });
+    const decrypt = kms.mock.commandCalls(DecryptCommand)[0].args[0].input;
+    expect(decrypt.EncryptionContext).toEqual(ctx);
+    expect(decrypt.KeyId).toBe(KEY_ALIAS);
+    const reencrypt = kms.mock.commandCalls(ReEncryptCommand)[0].args[0].input;
+    expect(reencrypt.SourceEncryptionContext).toEqual(ctx);
+    expect(reencrypt.DestinationEncryptionContext).toEqual(ctx);
+    expect(reencrypt.DestinationKeyId).toBe(KEY_ALIAS);
+  });
+
+  it('a wrapped key moved to another stream does not unwrap (context mismatch)', async () => {
+    const key = await provider.generateDataKey(ctx);
+    const error = await provider.decryptDataKey(key.wrapped, { ...ctx, stream: 'case-00000000-0000-4000-8000-000000000000' }).catch((e) => e);
+    expect(error).toBeInstanceOf(KeyUnwrapFailed);
+    expect(error.code).toBe('CRYPTO.KEY_UNWRAP_FAILED');
+  });
+
+  it.each([
+    ['ThrottlingException', 400, KeyProviderThrottled],
+    ['LimitExceededException', 400, KeyProviderThrottled],
+    ['AccessDeniedException', 400, KeyAccessDenied],
+    ['DisabledException', 400, KeyAccessDenied],
+    ['KMSInvalidStateException', 400, KeyAccessDenied],
+    ['NotFoundException', 400, KeyAccessDenied],
+    ['KMSInternalException', 500, KeyProviderUnavailable],
+    ['DependencyTimeoutException', 503, KeyProviderUnavailable],
+    ['KeyUnavailableException', 500, KeyProviderUnavailable],
+    ['TimeoutError', 0, KeyProviderUnavailable],
+    ['AbortError', 0, KeyProviderUnavailable],
+  ])('%s surfaces as a typed error without request details', async (name, status, type) => {
+    kms.mock.on(GenerateDataKeyCommand).rejects(awsError(name, status));
+    kms.mock.on(DecryptCommand).rejects(awsError(name, status));
+    const generate = await provider.generateDataKey(ctx).catch((e) => e);
+    expect(generate).toBeInstanceOf(type);
+    expect(generate.message).toContain(name);
+    expect(generate.message).not.toContain(ctx.stream);
+    await expect(provider.decryptDataKey(Buffer.alloc(64), ctx)).rejects.toBeInstanceOf(type);
+  });
+
+  it('a network failure is KeyProviderUnavailable (fail closed)', async () => {
+    kms.mock.on(GenerateDataKeyCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    await expect(provider.generateDataKey(ctx)).rejects.toBeInstanceOf(KeyProviderUnavailable);
+  });
+
+  it('an incomplete response is refused', async () => {
+    kms.mock.on(GenerateDataKeyCommand).resolves({ Plaintext: new Uint8Array(16), CiphertextBlob: new Uint8Array(8), KeyId: KEY_ARN });
+    await expect(provider.generateDataKey(ctx)).rejects.toBeInstanceOf(KeyProviderUnavailable);
+  });
+
+  it('resolves the current key ref through DescribeKey (the ARN behind the alias)', async () => {
+    expect(await provider.currentKeyRef()).toBe(KEY_ARN);
+  });
+
+  it('builds its own client with retries and timeouts when none is given', async () => {
+    const own = new AwsKmsKeyProvider({ keyId: KEY_ALIAS, region: 'eu-central-1', maxAttempts: 4, timeoutMs: 1500 });
+    const client = (own as unknown as { client: { config: { maxAttempts: () => Promise<number> } } }).client;
+    expect(await client.config.maxAttempts()).toBe(4);
+  });
+});

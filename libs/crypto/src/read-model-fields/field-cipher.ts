@@ -1,0 +1,69 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { canonicalBytes } from '../canonical-json';
+import { CryptoInputError, TamperDetected } from '../errors';
+import type { RootKey } from '../blind-index/root-keys';
+
+const SALT = 'ortholedger/read-model/v1';
+const FORMAT = 0x01;
+const NONCE = 12;
+const TAG = 16;
+
+/**
+ * Encrypts read-model columns: one key per projection (derived by HKDF from the read-model root
+ * key), AES-256-GCM, AAD = projection, table, column and row id, so a value copied to another row
+ * or column does not decrypt. Format: [0x01][nonce 12][ciphertext][tag 16].
+ */
+export class FieldCipher {
+  private readonly key: Buffer;
+
+  constructor(
+    root: RootKey,
+    readonly projection: string,
+  ) {
+    if (!/^[a-z][a-z0-9_.-]{0,62}$/.test(projection)) throw new CryptoInputError('projection name must be a lower-case identifier');
+    this.key = root.derive(SALT, { projection });
+  }
+
+  encrypt(table: string, column: string, rowId: string, plaintext: Uint8Array | string): Buffer {
+    const nonce = randomBytes(NONCE);
+    const header = Buffer.from([FORMAT]);
+    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    cipher.setAAD(this.aad(header, table, column, rowId));
+    const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);
+    return Buffer.concat([header, nonce, body, cipher.getAuthTag()]);
+  }
+
+  /** Throws TamperDetected (naming table, column and row, never the value) when anything does not verify. */
+  decrypt(table: string, column: string, rowId: string, bytes: Uint8Array): Buffer {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (buf.length < 1 + NONCE + TAG || buf[0] !== FORMAT) throw TamperDetected.inField(table, column, rowId, 'not a field ciphertext');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, buf.subarray(1, 1 + NONCE));
+    decipher.setAAD(this.aad(buf.subarray(0, 1), table, column, rowId));
+    decipher.setAuthTag(buf.subarray(buf.length - TAG));
+    try {
+      return Buffer.concat([decipher.update(buf.subarray(1 + NONCE, buf.length - TAG)), decipher.final()]);
+    } catch {
+      throw TamperDetected.inField(table, column, rowId, 'authentication failed');
+    }
+  }
+
+  encryptJson(table: string, column: string, rowId: string, value: unknown): Buffer {
+    return this.encrypt(table, column, rowId, JSON.stringify(value));
+  }
+
+  decryptJson<T = unknown>(table: string, column: string, rowId: string, bytes: Uint8Array): T {
+    return JSON.parse(this.decrypt(table, column, rowId, bytes).toString('utf8')) as T;
+  }
+
+  decryptString(table: string, column: string, rowId: string, bytes: Uint8Array): string {
+    return this.decrypt(table, column, rowId, bytes).toString('utf8');
+  }
+
+  close(): void {
+    this.key.fill(0);
+  }
+
+  private aad(header: Buffer, table: string, column: string, rowId: string): Buffer {
+    return Buffer.concat([header, canonicalBytes({ projection: this.projection, table, column, rowId })]);
+  }
+}
