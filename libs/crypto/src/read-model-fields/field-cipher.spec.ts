@@ -1,0 +1,47 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TamperDetected } from '../errors';
+import { RootKey } from '../blind-index/root-keys';
+import { FieldCipher } from './field-cipher';
+
+describe('FieldCipher', () => {
+  const root = RootKey.fromMaterial('read-model', randomBytes(32));
+  const directory = new FieldCipher(root, 'patient_directory');
+  const row = randomUUID();
+
+  it('round-trips strings and JSON without plaintext in the ciphertext', () => {
+    const sealed = directory.encrypt('patients', 'full_name', row, 'Ada Lovelace');
+    expect(sealed.includes(Buffer.from('Ada'))).toBe(false);
+    expect(directory.decryptString('patients', 'full_name', row, sealed)).toBe('Ada Lovelace');
+    const json = directory.encryptJson('patients', 'address', row, { city: 'London' });
+    expect(directory.decryptJson('patients', 'address', row, json)).toEqual({ city: 'London' });
+  });
+
+  it('a value copied to another row, column or table, or edited, is TamperDetected naming the place only', () => {
+    const sealed = directory.encrypt('patients', 'full_name', row, 'Ada Lovelace');
+    for (const [t, c, r] of [
+      ['patients', 'full_name', randomUUID()],
+      ['patients', 'email', row],
+      ['staff', 'full_name', row],
+    ]) {
+      const error = (() => {
+        try {
+          directory.decrypt(t, c, r, sealed);
+        } catch (e) {
+          return e as TamperDetected;
+        }
+      })();
+      expect(error).toBeInstanceOf(TamperDetected);
+      expect(error!.code).toBe('CRYPTO.TAMPER_DETECTED');
+      expect(error!.message).not.toContain('Ada');
+    }
+    const flipped = Buffer.from(sealed);
+    flipped[20] ^= 0x01;
+    expect(() => directory.decrypt('patients', 'full_name', row, flipped)).toThrow(TamperDetected);
+  });
+
+  it('each projection has its own key', () => {
+    const other = new FieldCipher(root, 'case_overview');
+    const sealed = directory.encrypt('patients', 'full_name', row, 'Ada');
+    expect(() => other.decrypt('patients', 'full_name', row, sealed)).toThrow(TamperDetected);
+  });
+});
