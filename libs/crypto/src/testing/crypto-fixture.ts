@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { type EventToAppend, PostgresEventStore } from '@ortholedger/event-store';
+import { type EventStore, type EventToAppend, PostgresEventStore, type RecordedEvent } from '@ortholedger/event-store';
 import type { TestDatabase } from '../../../../test/support/test-database';
 import { LocalKeyProvider } from '../key-providers/local-key-provider';
 import type { KeyProvider } from '../key-providers/key-provider.port';
@@ -71,3 +71,16 @@ export function phiEvent(subjectId: string | null, body: unknown, type = 'Patien
 }
 
 export const decodeJson = (data: Uint8Array): unknown => JSON.parse(Buffer.from(data).toString('utf8'));
+
+/**
+ * `$all` shows only transactions older than every running one, cluster-wide; suites running in
+ * parallel on one server (migrations, CREATE DATABASE) can hold that horizon back for a moment.
+ */
+export async function readAllSettled(store: EventStore, expected: number, timeoutMs = 15_000): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await store.readAll({ maxCount: 100_000 });
+    if (all.length >= expected || Date.now() > deadline) return all;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
