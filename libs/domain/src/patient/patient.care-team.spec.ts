@@ -1,0 +1,111 @@
+import { careTeamAssigned, ctxAs, ids, NOW, registered, specFor } from '../testing';
+import type { AssignCareTeamMember, RemoveCareTeamMember } from './patient.commands';
+import { patientDecider } from './patient.decider';
+import { isCareTeamMember } from './patient.state';
+import { foldEvents } from '../shared/decider';
+
+const given = specFor(patientDecider);
+const staff = ctxAs('clinic_staff');
+const base = { patientId: ids.patient, occurredAt: NOW };
+
+const assign = (userId: string, role: AssignCareTeamMember['data']['role']): AssignCareTeamMember => ({
+  type: 'AssignCareTeamMember',
+  data: { patientId: ids.patient, userId, role },
+});
+const remove = (userId: string): RemoveCareTeamMember => ({
+  type: 'RemoveCareTeamMember',
+  data: { patientId: ids.patient, userId },
+});
+
+describe('AssignCareTeamMember', () => {
+  it('adds a member with a clinic role', () => {
+    given([registered()])
+      .when(assign(ids.orthodontist, 'orthodontist'), staff)
+      .then([{ type: 'CareTeamMemberAssigned', data: { ...base, userId: ids.orthodontist, role: 'orthodontist' } }]);
+  });
+
+  it('changes the role of an existing member, keeping the previous role on record', () => {
+    given([registered(), careTeamAssigned(ids.dentist, 'clinic_staff')])
+      .when(assign(ids.dentist, 'dentist'), staff)
+      .then([
+        {
+          type: 'CareTeamMemberAssigned',
+          data: { ...base, userId: ids.dentist, role: 'dentist', previousRole: 'clinic_staff' },
+        },
+      ]);
+  });
+
+  it('refuses assigning a member again with the same role', () => {
+    given([registered(), careTeamAssigned(ids.orthodontist, 'orthodontist')])
+      .when(assign(ids.orthodontist, 'orthodontist'), staff)
+      .thenThrows('PATIENT.ALREADY_ON_CARE_TEAM');
+  });
+
+  it('refuses a back-office role on the care team', () => {
+    given([registered()])
+      .when(assign(ids.planner, 'treatment_planner' as never), staff)
+      .thenThrows('VALIDATION.INVALID_VALUE');
+  });
+
+  it('refuses a malformed user id', () => {
+    given([registered()]).when(assign('dr-who', 'orthodontist'), staff).thenThrows('VALIDATION.INVALID_ID');
+  });
+
+  it('refuses an unregistered patient', () => {
+    given([]).when(assign(ids.orthodontist, 'orthodontist'), staff).thenThrows('PATIENT.NOT_REGISTERED');
+  });
+
+  it('refuses a command routed to the wrong patient', () => {
+    const command = { ...assign(ids.orthodontist, 'orthodontist') };
+    command.data = { ...command.data, patientId: ids.case };
+    given([registered()]).when(command, staff).thenThrows('VALIDATION.ID_MISMATCH');
+  });
+
+  it('refuses staff of another clinic', () => {
+    given([registered()])
+      .when(assign(ids.orthodontist, 'orthodontist'), ctxAs('clinic_staff', { clinicId: ids.otherClinic }))
+      .thenThrows('ACCESS.CLINIC_MISMATCH');
+  });
+
+  it('refuses the back office', () => {
+    given([registered()])
+      .when(assign(ids.orthodontist, 'orthodontist'), ctxAs('case_coordinator'))
+      .thenThrows('ACCESS.ROLE_NOT_ALLOWED');
+  });
+});
+
+describe('RemoveCareTeamMember', () => {
+  it('removes a member', () => {
+    const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist')];
+    const events = given(history)
+      .when(remove(ids.orthodontist), staff)
+      .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist } }]);
+    expect(isCareTeamMember(foldEvents(patientDecider, [...history, ...events]), ids.orthodontist)).toBe(false);
+  });
+
+  it('refuses removing someone who is not on the care team', () => {
+    given([registered(), careTeamAssigned(ids.orthodontist, 'orthodontist')])
+      .when(remove(ids.dentist), staff)
+      .thenThrows('PATIENT.NOT_ON_CARE_TEAM');
+  });
+
+  it('refuses removing a member twice', () => {
+    const history = [registered(), careTeamAssigned(ids.dentist, 'dentist')];
+    const removed = given(history)
+      .when(remove(ids.dentist), staff)
+      .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.dentist } }]);
+    given([...history, ...removed])
+      .when(remove(ids.dentist), staff)
+      .thenThrows('PATIENT.NOT_ON_CARE_TEAM');
+  });
+
+  it('refuses an unregistered patient', () => {
+    given([]).when(remove(ids.dentist), staff).thenThrows('PATIENT.NOT_REGISTERED');
+  });
+
+  it('refuses staff of another clinic', () => {
+    given([registered(), careTeamAssigned(ids.dentist, 'dentist')])
+      .when(remove(ids.dentist), ctxAs('dentist', { clinicId: ids.otherClinic }))
+      .thenThrows('ACCESS.CLINIC_MISMATCH');
+  });
+});

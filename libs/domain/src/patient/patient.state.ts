@@ -1,0 +1,75 @@
+import { assertNever } from '../shared/decider';
+import type { CareTeamRole, ConsentGiver, ConsentStatus, ConsentType } from './patient.commands';
+import type { PatientEvent } from './patient.events';
+
+export interface ConsentRecord {
+  status: ConsentStatus;
+  formVersion: string;
+  givenBy: ConsentGiver;
+  recordedAt: string;
+}
+
+export interface UnregisteredPatient {
+  status: 'unregistered';
+}
+
+/** A transfer is only a clinic change: the patient stays active under the new clinic. */
+export interface ActivePatient {
+  status: 'active';
+  patientId: string;
+  clinicId: string;
+  careTeam: Readonly<Record<string, CareTeamRole>>;
+  consents: Readonly<Partial<Record<ConsentType, ConsentRecord>>>;
+  hasGuardian: boolean;
+  registeredAt: string;
+}
+
+/** Demographics are PHI and no rule depends on them, so state keeps none of them. */
+export type PatientState = UnregisteredPatient | ActivePatient;
+
+export const initialPatientState = (): PatientState => ({ status: 'unregistered' });
+
+export function evolvePatient(state: PatientState, event: PatientEvent): PatientState {
+  if (event.type === 'PatientRegistered') {
+    const { data } = event;
+    return {
+      status: 'active',
+      patientId: data.patientId,
+      clinicId: data.clinicId,
+      careTeam: {},
+      consents: {},
+      hasGuardian: data.guardian !== undefined,
+      registeredAt: data.occurredAt,
+    };
+  }
+  // Events for an unregistered patient cannot come from decide; replay them as no-ops.
+  if (state.status !== 'active') return state;
+
+  switch (event.type) {
+    case 'PatientDemographicsCorrected': {
+      const { guardian } = event.data.corrections;
+      return guardian === undefined ? state : { ...state, hasGuardian: guardian !== null };
+    }
+    case 'CareTeamMemberAssigned':
+      return { ...state, careTeam: { ...state.careTeam, [event.data.userId]: event.data.role } };
+    case 'CareTeamMemberRemoved': {
+      const { [event.data.userId]: _removed, ...careTeam } = state.careTeam;
+      return { ...state, careTeam };
+    }
+    case 'ConsentRecorded': {
+      const { consentType, status, formVersion, givenBy, recordedAt } = event.data;
+      return { ...state, consents: { ...state.consents, [consentType]: { status, formVersion, givenBy, recordedAt } } };
+    }
+    case 'PatientTransferred':
+      // The former clinic's people lose their care-team standing; the new clinic assigns its own.
+      return { ...state, clinicId: event.data.toClinicId, careTeam: {} };
+    default:
+      return assertNever(event, 'patient event');
+  }
+}
+
+export const hasActiveConsent = (state: PatientState, type: ConsentType): boolean =>
+  state.status === 'active' && state.consents[type]?.status === 'granted';
+
+export const isCareTeamMember = (state: PatientState, userId: string): boolean =>
+  state.status === 'active' && Object.hasOwn(state.careTeam, userId);

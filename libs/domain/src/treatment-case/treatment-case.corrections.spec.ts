@@ -1,0 +1,171 @@
+import type { Role } from '../shared/actor';
+import { aligners, caseCommand, ctxAs, entryId, history, newBase, progressChecked, specFor } from '../testing';
+import type { CorrectableEventType } from './treatment-case.events';
+import { treatmentCaseDecider } from './treatment-case.decider';
+
+const given = specFor(treatmentCaseDecider);
+const REASON = 'Entered on the wrong chart line';
+const correct = (correctsEntryId: string, replacement: Record<string, unknown>, reason = REASON) =>
+  caseCommand('CorrectEntry', { correctsEntryId, reason, replacement });
+const corrected = (
+  correctsEntryId: string,
+  correctedType: CorrectableEventType,
+  replacement: Record<string, unknown>,
+) => ({
+  type: 'EntryCorrected' as const,
+  data: { ...newBase, correctsEntryId, correctedType, reason: REASON, replacement },
+});
+
+/** Entry numbers of the fixture history (see testing/treatment-case.fixtures). */
+const ENTRY = {
+  opened: entryId(1),
+  findings: entryId(101),
+  scan: entryId(201),
+  plan: entryId(301),
+  approval: entryId(401),
+  order: entryId(601),
+  shipment: entryId(701),
+  check: entryId(801),
+};
+const withCheck = () => [...history.inTreatment(), progressChecked(1)];
+
+describe('CorrectEntry', () => {
+  it.each<[string, CorrectableEventType, string, Record<string, unknown>, Role]>([
+    ['the chief complaint', 'CaseOpened', ENTRY.opened, { chiefComplaint: 'Gap between front teeth' }, 'orthodontist'],
+    [
+      'clinical findings',
+      'ClinicalFindingsRecorded',
+      ENTRY.findings,
+      { malocclusionClass: 'III', conditions: ['crossbite'], notes: 'Revised' },
+      'dentist',
+    ],
+    [
+      'finding measurements',
+      'ClinicalFindingsRecorded',
+      ENTRY.findings,
+      { measurements: { overjet_mm: -1 } },
+      'orthodontist',
+    ],
+    ['the arch of a scan', 'ScanAttached', ENTRY.scan, { arch: 'lower' }, 'clinic_staff'],
+    ['the kind of a scan', 'ScanAttached', ENTRY.scan, { kind: 'photo' }, 'orthodontist'],
+    [
+      'a shipment’s tracking reference',
+      'AlignersShipped',
+      ENTRY.shipment,
+      { trackingRef: 'JD0002', carrier: 'FedEx' },
+      'case_coordinator',
+    ],
+    [
+      'the stage of a progress check',
+      'ProgressCheckRecorded',
+      ENTRY.check,
+      { currentStage: 7, fit: 'off_track' },
+      'orthodontist',
+    ],
+  ])('corrects %s, pointing at the original entry', (_label, type, target, replacement, role) => {
+    given(withCheck())
+      .when(correct(target, replacement), ctxAs(role))
+      .then([corrected(target, type, replacement)]);
+  });
+
+  it('corrects the same entry twice: each correction is its own entry', () => {
+    const first = corrected(ENTRY.findings, 'ClinicalFindingsRecorded', { diagnosis: 'Mild crowding' });
+    const firstEntry = { ...first, data: { ...first.data, entryId: entryId(950) } };
+    given([...history.open(), firstEntry])
+      .when(correct(ENTRY.findings, { diagnosis: 'Severe crowding' }), ctxAs('orthodontist'))
+      .then([corrected(ENTRY.findings, 'ClinicalFindingsRecorded', { diagnosis: 'Severe crowding' })]);
+  });
+
+  it('trims corrected text as the original command would', () => {
+    given(history.open())
+      .when(correct(ENTRY.findings, { diagnosis: '  Mild crowding ' }), ctxAs('orthodontist'))
+      .then([corrected(ENTRY.findings, 'ClinicalFindingsRecorded', { diagnosis: 'Mild crowding' })]);
+  });
+
+  describe('refuses', () => {
+    it('an entry that is not in the case', () => {
+      given(history.open())
+        .when(correct(entryId(4242), { diagnosis: 'x' }), ctxAs('orthodontist'))
+        .thenThrows('TREATMENT_CASE.ENTRY_NOT_FOUND');
+    });
+
+    it.each([
+      ['a plan proposal', ENTRY.plan],
+      ['a plan approval', ENTRY.approval],
+      ['an order', ENTRY.order],
+    ])('correcting %s (decisions are superseded, not corrected)', (_label, target) => {
+      given(history.inTreatment())
+        .when(correct(target, { stageTo: 12 }), ctxAs('orthodontist'))
+        .thenThrows('TREATMENT_CASE.ENTRY_NOT_CORRECTABLE');
+    });
+
+    it('correcting a correction', () => {
+      const first = corrected(ENTRY.findings, 'ClinicalFindingsRecorded', { diagnosis: 'Mild crowding' });
+      const firstEntry = { ...first, data: { ...first.data, entryId: entryId(950) } };
+      given([...history.open(), firstEntry])
+        .when(correct(entryId(950), { diagnosis: 'Severe crowding' }), ctxAs('orthodontist'))
+        .thenThrows('TREATMENT_CASE.ENTRY_NOT_CORRECTABLE');
+    });
+
+    it.each<[string, string, Role]>([
+      ['clinic staff correcting findings', ENTRY.findings, 'clinic_staff'],
+      ['a coordinator correcting findings', ENTRY.findings, 'case_coordinator'],
+      ['a doctor correcting a shipment', ENTRY.shipment, 'orthodontist'],
+      ['a planner correcting anything', ENTRY.scan, 'treatment_planner'],
+    ])('%s', (_label, target, role) => {
+      given(withCheck())
+        .when(correct(target, { notes: 'x' }), ctxAs(role))
+        .thenThrows('ACCESS.ROLE_NOT_ALLOWED');
+    });
+
+    it.each([
+      ['an identity field of a finding', ENTRY.findings, { findingId: entryId(77) }],
+      ['the content hash of a scan', ENTRY.scan, { contentHash: 'd'.repeat(64) }],
+      ['the storage reference of a scan', ENTRY.scan, { storageRef: 'scans/other' }],
+      ['a field with an odd name', ENTRY.findings, { 'no such field!': 1 }],
+    ])('%s', (_label, target, replacement) => {
+      given(history.open())
+        .when(correct(target, replacement), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.CORRECTION_FIELD_NOT_ALLOWED');
+    });
+
+    it.each([
+      ['an empty replacement', {}],
+      ['only undefined fields', { diagnosis: undefined }],
+      ['a replacement that is not an object', ['diagnosis'] as never],
+    ])('%s', (_label, replacement) => {
+      given(history.open())
+        .when(correct(ENTRY.findings, replacement), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.EMPTY_CORRECTION');
+    });
+
+    it('a correction without a reason', () => {
+      given(history.open())
+        .when(correct(ENTRY.findings, { diagnosis: 'Spacing' }, ''), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.REASON_REQUIRED');
+    });
+
+    it.each([
+      ['VALIDATION.INVALID_VALUE', ENTRY.findings, { malocclusionClass: 'IV' }],
+      ['VALIDATION.REQUIRED', ENTRY.findings, { diagnosis: '' }],
+      ['VALIDATION.REQUIRED', ENTRY.opened, { chiefComplaint: ' ' }],
+      ['VALIDATION.INVALID_VALUE', ENTRY.scan, { arch: 'left' }],
+      ['VALIDATION.STAGE_OUT_OF_RANGE', ENTRY.check, { currentStage: 21 }],
+      ['VALIDATION.INVALID_MEASUREMENT', ENTRY.findings, { measurements: { overjet_mm: 'four' } }],
+    ] as const)('a replacement value failing with %s', (code, target, replacement) => {
+      given(withCheck()).when(correct(target, replacement), ctxAs('orthodontist')).thenThrows(code);
+    });
+
+    it('a progress-check stage beyond the aligners shipped', () => {
+      const partial = [
+        ...history.planApproved(),
+        aligners.ordered(1, 1, 1, 5),
+        aligners.shipped(1),
+        progressChecked(1, 3),
+      ];
+      given(partial)
+        .when(correct(ENTRY.check, { currentStage: 6 }), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.STAGE_OUT_OF_RANGE');
+    });
+  });
+});

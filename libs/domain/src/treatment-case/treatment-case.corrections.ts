@@ -1,0 +1,91 @@
+import { CLINIC_ROLES, requireRole, type Role } from '../shared/actor';
+import { DomainError } from '../shared/domain-error';
+import { requireReason, requireText, requireUuid } from '../shared/validation';
+import type { CorrectEntry } from './treatment-case.commands';
+import { validateCarrier, validateCurrentStage, validateFit, validateTrackingRef } from './treatment-case.delivery';
+import type { CorrectableEventType, EntryCorrected } from './treatment-case.events';
+import { CLINICIANS, type CaseDecision } from './treatment-case.guards';
+import {
+  validateConditions,
+  validateDiagnosis,
+  validateMalocclusionClass,
+  validateMeasurements,
+  validateNotes,
+  validateScanArch,
+  validateScanKind,
+} from './treatment-case.records';
+import type { ActiveCase } from './treatment-case.state';
+
+type FieldRule = (value: unknown, state: ActiveCase) => unknown;
+
+/**
+ * What each kind of entry lets a correction replace, and who may correct it (the roles that
+ * record such entries). Identity fields — ids, content hashes, storage refs — are never corrected:
+ * a wrong file is a new scan, not a corrected one.
+ */
+export const CORRECTABLE_ENTRIES: Readonly<
+  Record<CorrectableEventType, { roles: readonly Role[]; fields: Readonly<Record<string, FieldRule>> }>
+> = {
+  CaseOpened: {
+    roles: CLINICIANS,
+    fields: { chiefComplaint: (value) => requireText(value, 'chiefComplaint', 2000) },
+  },
+  ClinicalFindingsRecorded: {
+    roles: CLINICIANS,
+    fields: {
+      diagnosis: validateDiagnosis,
+      malocclusionClass: validateMalocclusionClass,
+      conditions: validateConditions,
+      notes: validateNotes,
+      measurements: validateMeasurements,
+    },
+  },
+  ScanAttached: {
+    roles: CLINIC_ROLES,
+    fields: { kind: validateScanKind, arch: validateScanArch },
+  },
+  AlignersShipped: {
+    roles: ['case_coordinator'],
+    fields: { carrier: validateCarrier, trackingRef: validateTrackingRef },
+  },
+  ProgressCheckRecorded: {
+    roles: CLINICIANS,
+    fields: { currentStage: validateCurrentStage, fit: validateFit, notes: validateNotes },
+  },
+};
+
+const isCorrectable = (type: string): type is CorrectableEventType => Object.hasOwn(CORRECTABLE_ENTRIES, type);
+
+export function decideCorrection(command: CorrectEntry['data'], { state, ctx, base }: CaseDecision): EntryCorrected {
+  const correctsEntryId = requireUuid(command.correctsEntryId, 'correctsEntryId');
+  const correctedType = Object.hasOwn(state.entries, correctsEntryId) ? state.entries[correctsEntryId] : undefined;
+  if (!correctedType) {
+    throw new DomainError('TREATMENT_CASE.ENTRY_NOT_FOUND', `entry ${correctsEntryId} does not exist in this case`);
+  }
+  if (!isCorrectable(correctedType)) {
+    throw new DomainError('TREATMENT_CASE.ENTRY_NOT_CORRECTABLE', `${correctedType} entries cannot be corrected`);
+  }
+  const rule = CORRECTABLE_ENTRIES[correctedType];
+  requireRole(ctx, rule.roles, `correct ${correctedType}`);
+  const reason = requireReason(command.reason);
+
+  const replacement = command.replacement;
+  if (replacement === null || typeof replacement !== 'object' || Array.isArray(replacement)) {
+    throw new DomainError('VALIDATION.EMPTY_CORRECTION', 'replacement must be an object of corrected fields');
+  }
+  const fields = Object.keys(replacement).filter((key) => replacement[key] !== undefined);
+  if (fields.length === 0)
+    throw new DomainError('VALIDATION.EMPTY_CORRECTION', 'a correction must change at least one field');
+  const validated: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!Object.hasOwn(rule.fields, field)) {
+      const label = /^[A-Za-z]{1,40}$/.test(field) ? field : '(unnamed)';
+      throw new DomainError(
+        'VALIDATION.CORRECTION_FIELD_NOT_ALLOWED',
+        `${label} of ${correctedType} cannot be corrected`,
+      );
+    }
+    validated[field] = rule.fields[field](replacement[field], state);
+  }
+  return { type: 'EntryCorrected', data: { ...base, correctsEntryId, correctedType, reason, replacement: validated } };
+}

@@ -1,0 +1,102 @@
+import {
+  assertContext,
+  CLINIC_ROLES,
+  requireRole,
+  requireSameClinic,
+  type CommandContext,
+  type Role,
+} from '../shared/actor';
+import { assertNever, type Decider } from '../shared/decider';
+import { DomainError } from '../shared/domain-error';
+import { requireUuid } from '../shared/validation';
+import type { CaseCommand, CaseCommandType } from './treatment-case.commands';
+import { decideCorrection } from './treatment-case.corrections';
+import {
+  decideCancellation,
+  decideCompletion,
+  decideOrder,
+  decideProgressCheck,
+  decideRefinement,
+  decideShipment,
+} from './treatment-case.delivery';
+import type { CaseEvent } from './treatment-case.events';
+import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
+import { decideApproval, decideProposal, decideRevisionRequest } from './treatment-case.planning';
+import { decideFindings, decideOpenCase, decideScan } from './treatment-case.records';
+import { evolveCase, initialCaseState, type CaseState } from './treatment-case.state';
+
+/**
+ * Role rules that are business rules (who does what in the workflow). Care-team membership,
+ * planner assignment and break-glass are access policies and live outside the domain.
+ * CorrectEntry is narrowed further by the kind of entry corrected.
+ */
+export const CASE_COMMAND_ROLES: Readonly<Record<CaseCommandType, readonly Role[]>> = {
+  OpenCase: CLINICIANS,
+  RecordClinicalFindings: CLINICIANS,
+  AttachScan: CLINIC_ROLES,
+  ProposeTreatmentPlan: ['treatment_planner'],
+  ApprovePlan: CLINICIANS,
+  RequestPlanRevision: CLINICIANS,
+  OrderAligners: [...CLINICIANS, 'case_coordinator'],
+  RecordShipment: ['case_coordinator'],
+  RecordProgressCheck: CLINICIANS,
+  StartRefinement: CLINICIANS,
+  CompleteCase: CLINICIANS,
+  CancelCase: CLINICIANS,
+  CorrectEntry: [...CLINIC_ROLES, 'case_coordinator'],
+};
+
+/** Refusal order: bad context, role, unknown or closed case, other clinic, reused entry id, then the command's own rules. */
+export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandContext): CaseEvent[] {
+  assertContext(ctx);
+  requireRole(ctx, CASE_COMMAND_ROLES[command.type], command.type);
+  if (command.type === 'OpenCase') return [decideOpenCase(command.data, state, ctx)];
+
+  const caseId = requireUuid(command.data.caseId, 'caseId');
+  const current = requireActiveCase(state, caseId);
+  requireSameClinic(ctx, current.clinicId);
+  const entryId = requireUuid(command.data.entryId, 'entryId');
+  if (Object.hasOwn(current.entries, entryId)) {
+    throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);
+  }
+  const decision: CaseDecision = {
+    state: current,
+    ctx,
+    base: { caseId, patientId: current.patientId, entryId, occurredAt: ctx.now },
+  };
+
+  switch (command.type) {
+    case 'RecordClinicalFindings':
+      return [decideFindings(command.data, decision)];
+    case 'AttachScan':
+      return [decideScan(command.data, decision)];
+    case 'ProposeTreatmentPlan':
+      return [decideProposal(command.data, decision)];
+    case 'ApprovePlan':
+      return [decideApproval(command.data, decision)];
+    case 'RequestPlanRevision':
+      return [decideRevisionRequest(command.data, decision)];
+    case 'OrderAligners':
+      return [decideOrder(command.data, decision)];
+    case 'RecordShipment':
+      return [decideShipment(command.data, decision)];
+    case 'RecordProgressCheck':
+      return [decideProgressCheck(command.data, decision)];
+    case 'StartRefinement':
+      return [decideRefinement(command.data, decision)];
+    case 'CompleteCase':
+      return [decideCompletion(decision)];
+    case 'CancelCase':
+      return [decideCancellation(command.data, decision)];
+    case 'CorrectEntry':
+      return [decideCorrection(command.data, decision)];
+    default:
+      return assertNever(command, 'case command');
+  }
+}
+
+export const treatmentCaseDecider: Decider<CaseCommand, CaseEvent, CaseState> = {
+  decide: decideCase,
+  evolve: evolveCase,
+  initialState: initialCaseState,
+};
