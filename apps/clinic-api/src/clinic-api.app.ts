@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { createHttpApp, type Runtime } from '@ortholedger/platform';
-import { ClinicApiModule } from './clinic-api.module';
+import { type ClinicAccessOptions, ClinicApiModule } from './clinic-api.module';
 
-export async function createClinicApi(runtime: Runtime, logger: Logger): Promise<NestFastifyApplication> {
-  return createHttpApp(ClinicApiModule.forRoot(runtime, logger), { logger: logger.child({ app: 'clinic-api' }) });
+export async function createClinicApi(runtime: Runtime, logger: Logger, access?: ClinicAccessOptions): Promise<NestFastifyApplication> {
+  return createHttpApp(ClinicApiModule.forRoot(runtime, logger, access), { logger: logger.child({ app: 'clinic-api' }) });
 }

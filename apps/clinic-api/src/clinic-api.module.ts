@@ -1,14 +1,25 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { HealthModule, PlatformModule, type Runtime } from '@ortholedger/platform';
+import { AccessModule, type AccessModuleOptions } from '@ortholedger/access';
+import { HealthModule, PlatformModule, REALM, type Runtime } from '@ortholedger/platform';
+
+/** Test and embedding hooks for the access layer (clock, care-team directory, policy parameters). */
+export type ClinicAccessOptions = Omit<AccessModuleOptions, 'realm'>;
 
 /** The clinic realm: orthodontists, dentists and clinic staff, through the case-management UI. */
 @Module({})
 export class ClinicApiModule {
-  static forRoot(runtime: Runtime, logger: Logger): DynamicModule {
+  static forRoot(runtime: Runtime, logger: Logger, access: ClinicAccessOptions = {}): DynamicModule {
     return {
       module: ClinicApiModule,
-      imports: [PlatformModule.forRoot(runtime, logger), HealthModule],
+      imports: [
+        PlatformModule.forRoot(runtime, logger),
+        HealthModule,
+        // Every route passes the access guard; only the health probes are public.
+        AccessModule.forRoot(runtime, logger, { ...access, realm: 'clinic', publicModules: [HealthModule, ...(access.publicModules ?? [])] }),
+      ],
+      providers: [{ provide: REALM, useValue: 'clinic' }],
+      exports: [REALM],
     };
   }
 }

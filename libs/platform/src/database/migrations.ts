@@ -2,6 +2,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import type pg from 'pg';
 import { eventStoreMigrations } from '@ortholedger/event-store';
 import { keyvaultMigrations } from '@ortholedger/crypto';
+import { accessMigrations } from '@ortholedger/access';
 import { APP_ROLE } from './database';
 
 const baseline: Record<string, Migration> = {
@@ -30,7 +31,7 @@ async function currentDatabase(db: Kysely<any>): Promise<string> {
 
 /** Every library's migrations, ordered by their numeric prefix. */
 export function allMigrations(): Record<string, Migration> {
-  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations };
+  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations, ...accessMigrations };
 }
 
 class StaticProvider implements MigrationProvider {

@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import type { CareTeamDirectory } from './care-team.directory';
+import { isUuid } from '../realm';
+
+/**
+ * Interim implementation on two small tables in the `access` schema, written by whoever registers
+ * patients and assigns care teams until the care-team projection exists.
+ */
+export class PostgresCareTeamDirectory implements CareTeamDirectory {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async isOnCareTeam(patientId: string, userId: string): Promise<boolean> {
+    if (!isUuid(patientId) || !isUuid(userId)) return false;
+    const { rowCount } = await this.pool.query(
+      'select 1 from access.care_team_members where patient_id = $1 and user_id = $2',
+      [patientId, userId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async patientClinic(patientId: string): Promise<string | undefined> {
+    if (!isUuid(patientId)) return undefined;
+    const { rows } = await this.pool.query<{ clinic_id: string }>(
+      'select clinic_id from access.patient_clinics where patient_id = $1',
+      [patientId],
+    );
+    return rows[0]?.clinic_id;
+  }
+
+  /** Records (or moves, on transfer) a patient's clinic. */
+  async setPatientClinic(patientId: string, clinicId: string): Promise<void> {
+    await this.pool.query(
+      `insert into access.patient_clinics (patient_id, clinic_id) values ($1, $2)
+       on conflict (patient_id) do update set clinic_id = excluded.clinic_id`,
+      [patientId, clinicId],
+    );
+  }
+
+  async addMember(patientId: string, userId: string): Promise<void> {
+    await this.pool.query(
+      'insert into access.care_team_members (patient_id, user_id) values ($1, $2) on conflict do nothing',
+      [patientId, userId],
+    );
+  }
+
+  async removeMember(patientId: string, userId: string): Promise<void> {
+    await this.pool.query('delete from access.care_team_members where patient_id = $1 and user_id = $2', [patientId, userId]);
+  }
+}

@@ -1,0 +1,62 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { type Action, PATIENT_RESOURCES, type Resource } from '../policy/policy.types';
+import type { RequestAccess } from './request-access';
+
+/** Where an id comes from: a path parameter, a body or query field, or a resolver (e.g. case -> patient). */
+export type IdSource =
+  | { readonly param: string }
+  | { readonly body: string }
+  | { readonly query: string }
+  | ((request: FastifyRequest, modules: ModuleRef) => string | undefined | Promise<string | undefined>);
+
+export interface AuthorizeOptions {
+  /** The patient whose data the route touches; required for patient-scoped actions. */
+  readonly patientIdFrom?: IdSource;
+  /** The id written to the audit row; defaults to the `id`/`caseId` path parameter, else the patient. */
+  readonly resourceIdFrom?: IdSource;
+  /** Target clinic of actions without a patient yet (register); defaults to the subject's clinic. */
+  readonly clinicIdFrom?: IdSource;
+  /** A search or list: the guard grants if any scope exists and hands the handler a QueryFilter. */
+  readonly collection?: boolean;
+  /** Purpose of use written to the audit row (a code, e.g. `treatment`). */
+  readonly purpose?: string;
+}
+
+export const ACCESS_ROUTE = 'ortholedger:access-route';
+
+export type AccessRouteMeta =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'authenticated' }
+  | { readonly kind: 'authorize'; readonly resource: Resource; readonly action: string; readonly options: AuthorizeOptions };
+
+/**
+ * JWT + live session + policy + audit row, all before the handler runs.
+ *   @Authorize('case', 'approve_plan', { patientIdFrom: resolvePatientOfCase })
+ */
+export function Authorize<R extends Resource>(resource: R, action: Action<R>, options: AuthorizeOptions = {}) {
+  if (PATIENT_RESOURCES.includes(resource) && action !== 'register' && !options.patientIdFrom && !options.collection) {
+    // A patient-scoped route that does not say which patient could never be checked: refuse at boot.
+    throw new Error(`@Authorize('${resource}', '${action}') needs patientIdFrom (or collection: true)`);
+  }
+  return SetMetadata(ACCESS_ROUTE, { kind: 'authorize', resource, action, options } satisfies AccessRouteMeta);
+}
+
+/** A signed-in user with a live session, no policy (own account routes). Audited by their services. */
+export const Authenticated = () => SetMetadata(ACCESS_ROUTE, { kind: 'authenticated' } satisfies AccessRouteMeta);
+
+/** No authentication (login, refresh); such routes must not return PHI. */
+export const Public = () => SetMetadata(ACCESS_ROUTE, { kind: 'public' } satisfies AccessRouteMeta);
+
+function accessOf(ctx: ExecutionContext): RequestAccess {
+  const access = ctx.switchToHttp().getRequest<FastifyRequest>().access;
+  if (!access) throw new Error('no access context: route lacks @Authorize/@Authenticated');
+  return access;
+}
+
+/** The verified subject of the request. */
+export const CurrentSubject = createParamDecorator((_: unknown, ctx: ExecutionContext) => accessOf(ctx).subject);
+
+/** For `collection: true` routes: the QueryFilter to apply before limits. */
+export const AccessFilter = createParamDecorator((_: unknown, ctx: ExecutionContext) => accessOf(ctx).filter);

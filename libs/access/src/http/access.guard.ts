@@ -1,0 +1,112 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AccessError } from '../access.errors';
+import { redactParams } from '../audit/redact';
+import { AuditService } from '../audit/audit.service';
+import type { Clock } from '../clock';
+import { AccessPolicyService } from '../policy/access-policy.service';
+import type { AccessDecision, QueryFilter, ResourceRef } from '../policy/policy.types';
+import { JwtAuthenticator } from '../tokens/jwt-authenticator';
+import { ACCESS_CLOCK, ACCESS_PUBLIC_CONTROLLERS } from '../access.tokens';
+import { ACCESS_ROUTE, type AccessRouteMeta } from './access.decorators';
+import { requestMeta } from './request-access';
+import { defaultResourceId, resolveId } from './resolve-ids';
+
+/**
+ * The application-wide guard (APP_GUARD): every route must declare @Public, @Authenticated or
+ * @Authorize, or it is refused, so a new route cannot forget access control. For @Authorize it
+ * authenticates (passport-jwt + live session), evaluates the policy and writes the audit row,
+ * all before the handler runs; no audit row, no handler (503).
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly modules: ModuleRef,
+    private readonly authenticator: JwtAuthenticator,
+    private readonly policy: AccessPolicyService,
+    private readonly audit: AuditService,
+    @Inject(ACCESS_CLOCK) private readonly clock: Clock,
+    @Inject(ACCESS_PUBLIC_CONTROLLERS) private readonly publicControllers: readonly Function[],
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const meta = this.reflector.getAllAndOverride<AccessRouteMeta | undefined>(ACCESS_ROUTE, [context.getHandler(), context.getClass()]);
+    if (!meta) {
+      if (this.publicControllers.includes(context.getClass())) return true;
+      throw new AccessError('ACCESS.DENIED', 'route declares no access rule');
+    }
+    if (meta.kind === 'public') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const outcome = await this.authenticate(request);
+
+    if (meta.kind === 'authenticated') {
+      if ('failure' in outcome) throw new AccessError(outcome.failure === 'session_ended' ? 'AUTH.SESSION_ENDED' : 'AUTH.UNAUTHENTICATED');
+      request.access = { subject: outcome.subject };
+      return true;
+    }
+
+    const at = this.clock.now();
+    const origin = requestMeta(request);
+    const actionCode = `${meta.resource}.${meta.action}`;
+    const params = redactParams({ path: request.params, query: request.query, body: request.body });
+    if ('failure' in outcome) {
+      await this.audit.record({
+        ...origin, at, action: actionCode, resourceType: meta.resource, resourceId: defaultResourceId(request), actorId: outcome.userId,
+        sessionId: outcome.sessionId, outcome: 'denied', status: 401, reason: outcome.failure, params,
+      });
+      throw new AccessError(outcome.failure === 'session_ended' ? 'AUTH.SESSION_ENDED' : 'AUTH.UNAUTHENTICATED');
+    }
+
+    const subject = outcome.subject;
+    const resource = await this.resource(meta, request);
+    let decision: AccessDecision;
+    let filter: QueryFilter | undefined;
+    if (outcome.passwordMustChange) {
+      decision = { allowed: false, policyVersion: this.policy.version, reason: 'password_change_required', breakGlass: false };
+    } else if (meta.options.collection && !resource.patientId) {
+      filter = this.policy.filterFor(subject, meta.resource, meta.action, { at, ip: origin.ip });
+      decision = { allowed: filter.allowed, policyVersion: filter.policyVersion, reason: filter.allowed ? undefined : 'no_rule', breakGlass: filter.breakGlass };
+    } else {
+      decision = await this.guarded(() => this.policy.evaluate(subject, meta.action, resource, { at, ip: origin.ip }));
+    }
+
+    const breakGlass = decision.allowed && decision.breakGlass;
+    await this.audit.record({
+      ...origin, at, realm: subject.realm, actorId: subject.userId, role: subject.role, sessionId: subject.sessionId,
+      action: actionCode, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
+      outcome: decision.allowed ? 'granted' : 'denied', status: decision.allowed ? undefined : 403,
+      reason: decision.allowed ? decision.ruleId : decision.reason, params, policyVersion: decision.policyVersion, breakGlass,
+      purpose: breakGlass && subject.breakGlass ? `${subject.breakGlass.reason}:${subject.breakGlass.ticket}` : meta.options.purpose,
+    });
+    if (!decision.allowed) {
+      throw new AccessError(outcome.passwordMustChange ? 'AUTH.PASSWORD_CHANGE_REQUIRED' : 'ACCESS.DENIED', decision.reason);
+    }
+    request.access = { subject, action: actionCode, resource, decision, filter, audited: true };
+    return true;
+  }
+
+  private async authenticate(request: FastifyRequest) {
+    return this.guarded(() => this.authenticator.authenticate(request));
+  }
+
+  private async resource(meta: Extract<AccessRouteMeta, { kind: 'authorize' }>, request: FastifyRequest): Promise<ResourceRef> {
+    return this.guarded(async () => {
+      const patientId = await resolveId(meta.options.patientIdFrom, request, this.modules);
+      const clinicId = await resolveId(meta.options.clinicIdFrom, request, this.modules);
+      const id = (await resolveId(meta.options.resourceIdFrom, request, this.modules)) ?? defaultResourceId(request) ?? patientId;
+      return { type: meta.resource, id, patientId, clinicId };
+    });
+  }
+
+  /** Infrastructure failures while deciding become 503: never a grant, never a stack trace. */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AccessError) throw error;
+      throw new AccessError('AUTH.UNAVAILABLE', 'access check failed');
+    }
+  }
+}

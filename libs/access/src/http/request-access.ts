@@ -1,0 +1,25 @@
+import type { FastifyRequest } from 'fastify';
+import type { RequestMeta } from '../identity/user.types';
+import type { AccessDecision, AccessSubject, QueryFilter, ResourceRef } from '../policy/policy.types';
+
+/** What the guard leaves on the request for handlers and the audit interceptor. */
+export interface RequestAccess {
+  readonly subject: AccessSubject;
+  readonly action?: string;
+  readonly resource?: ResourceRef;
+  readonly decision?: AccessDecision;
+  readonly filter?: QueryFilter;
+  /** Set when a 'granted' audit row was written for this request. */
+  readonly audited?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    access?: RequestAccess;
+  }
+}
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined, correlationId: String(request.id) };
+}

@@ -1,0 +1,175 @@
+import type { CareTeamDirectory } from '../care-team/care-team.directory';
+import { isUuid, roleBelongsTo } from '../realm';
+import { IpAllowlist } from './cidr';
+import {
+  type AccessContext, type AccessDecision, type AccessSubject, type Condition, type DenyReason, PATIENT_RESOURCES,
+  type PolicyDocument, type PolicyParameters, type PolicyRule, type QueryFilter, type QueryScope, RESOURCE_ACTIONS,
+  type Resource, type ResourceRef,
+} from './policy.types';
+import { insideWindow } from './time-window';
+
+/** Facts about the patient, fetched at most once per evaluation and only if a rule needs them. */
+class PatientFacts {
+  private clinic?: Promise<string | undefined>;
+  private member?: Promise<boolean>;
+  constructor(private readonly directory: CareTeamDirectory, private readonly patientId: string | undefined, private readonly userId: string) {}
+  patientClinic(): Promise<string | undefined> {
+    if (!this.patientId) return Promise.resolve(undefined);
+    return (this.clinic ??= this.directory.patientClinic(this.patientId));
+  }
+  onCareTeam(): Promise<boolean> {
+    if (!this.patientId) return Promise.resolve(false);
+    return (this.member ??= this.directory.isOnCareTeam(this.patientId, this.userId));
+  }
+}
+
+const isBreakGlass = (rule: PolicyRule) => rule.conditions.some((c) => c.type === 'break_glass');
+
+/**
+ * The one place access is decided. Guards call `evaluate` for a single resource; queries call
+ * `filterFor` and restrict rows before limits. Deny by default: no matching rule, no access.
+ */
+export class AccessPolicyService {
+  private readonly index = new Map<string, PolicyRule[]>();
+  private readonly allowlists = new Map<string, IpAllowlist>();
+  readonly version: string;
+
+  constructor(
+    private readonly document: PolicyDocument,
+    private readonly parameters: PolicyParameters,
+    private readonly careTeam: CareTeamDirectory,
+  ) {
+    this.version = document.version;
+    for (const [name, cidrs] of Object.entries(parameters.networks)) this.allowlists.set(name, new IpAllowlist(cidrs));
+    for (const rule of document.rules) {
+      this.validate(rule);
+      for (const role of rule.roles) {
+        for (const action of rule.actions) {
+          const key = `${role}|${rule.resource}|${action}`;
+          const list = this.index.get(key) ?? [];
+          list.push(rule);
+          // Ordinary grants first: break-glass only counts when nothing else allows.
+          list.sort((a, b) => Number(isBreakGlass(a)) - Number(isBreakGlass(b)));
+          this.index.set(key, list);
+        }
+      }
+    }
+  }
+
+  async evaluate(subject: AccessSubject, action: string, resource: ResourceRef, context: AccessContext): Promise<AccessDecision> {
+    const rules = this.rulesFor(subject, resource.type, action);
+    if (rules.length === 0) return this.deny('no_rule');
+    const needsPatient = PATIENT_RESOURCES.includes(resource.type) && action !== 'register';
+    if (needsPatient && !isUuid(resource.patientId)) return this.deny('unknown_patient');
+    const facts = new PatientFacts(this.careTeam, resource.patientId, subject.userId);
+    let first: DenyReason | undefined;
+    for (const rule of rules) {
+      const reason = await this.check(rule, subject, resource, context, facts);
+      if (!reason) return { allowed: true, policyVersion: this.version, ruleId: rule.id, breakGlass: isBreakGlass(rule) };
+      first ??= reason;
+    }
+    return this.deny(first ?? 'no_rule');
+  }
+
+  /** Which rows a search may return, as a disjunction of scopes (see QueryFilter). */
+  filterFor(subject: AccessSubject, resource: Resource, action: string, context: AccessContext): QueryFilter {
+    const scopes: QueryScope[] = [];
+    let ordinary = false;
+    for (const rule of this.rulesFor(subject, resource, action)) {
+      if (rule.conditions.some((c) => this.contextReason(c, subject, context))) continue;
+      const scope: { clinicId?: string; careTeamMember?: string } = {};
+      if (rule.conditions.some((c) => c.type === 'same_clinic')) {
+        if (!subject.clinicId) continue;
+        scope.clinicId = subject.clinicId;
+      }
+      if (rule.conditions.some((c) => c.type === 'care_team')) scope.careTeamMember = subject.userId;
+      if (!isBreakGlass(rule)) ordinary = true;
+      scopes.push(scope);
+    }
+    const unrestricted = scopes.some((s) => s.clinicId === undefined && s.careTeamMember === undefined);
+    const unique = unrestricted ? [{}] : dedupe(scopes);
+    return { allowed: unique.length > 0, scopes: unique, breakGlass: unique.length > 0 && !ordinary, policyVersion: this.version };
+  }
+
+  /** Whether any rule of this role could ever be satisfied through break-glass. */
+  allowsBreakGlass(role: string): boolean {
+    return this.document.rules.some((r) => isBreakGlass(r) && (r.roles as readonly string[]).includes(role));
+  }
+
+  private rulesFor(subject: AccessSubject, resource: Resource, action: string): PolicyRule[] {
+    if (!roleBelongsTo(subject.role, subject.realm)) return [];
+    return this.index.get(`${subject.role}|${resource}|${action}`) ?? [];
+  }
+
+  private async check(rule: PolicyRule, subject: AccessSubject, resource: ResourceRef, context: AccessContext, facts: PatientFacts): Promise<DenyReason | undefined> {
+    // Request-level conditions first: they cost nothing and need no patient lookup.
+    for (const condition of rule.conditions) {
+      const reason = this.contextReason(condition, subject, context);
+      if (reason) return reason;
+    }
+    for (const condition of rule.conditions) {
+      if (condition.type === 'same_clinic') {
+        if (!subject.clinicId) return 'clinic_mismatch';
+        if (resource.patientId) {
+          const clinic = await facts.patientClinic();
+          if (clinic === undefined) return 'unknown_patient';
+          if (clinic !== subject.clinicId) return 'clinic_mismatch';
+        } else if (resource.clinicId !== undefined && resource.clinicId !== subject.clinicId) {
+          return 'clinic_mismatch';
+        }
+      } else if (condition.type === 'care_team') {
+        if (!(await facts.onCareTeam())) return 'not_on_care_team';
+      }
+    }
+    return undefined;
+  }
+
+  private contextReason(condition: Condition, subject: AccessSubject, context: AccessContext): DenyReason | undefined {
+    switch (condition.type) {
+      case 'mfa':
+        return subject.mfa ? undefined : 'mfa_required';
+      case 'ip_allowlist':
+        return this.allowlists.get(condition.network)?.allows(context.ip) ? undefined : 'ip_not_allowed';
+      case 'time_window': {
+        const window = this.parameters.windows[condition.window];
+        return window === undefined || insideWindow(window, context.at) ? undefined : 'outside_time_window';
+      }
+      case 'break_glass':
+        return subject.breakGlass && subject.breakGlass.until.getTime() > context.at.getTime() ? undefined : 'break_glass_required';
+      case 'same_clinic':
+      case 'care_team':
+        return undefined;
+      default: {
+        const unknown: never = condition;
+        throw new Error(`unknown policy condition ${(unknown as Condition).type}`);
+      }
+    }
+  }
+
+  private validate(rule: PolicyRule): void {
+    const actions = RESOURCE_ACTIONS[rule.resource] as readonly string[] | undefined;
+    if (!actions) throw new Error(`policy rule ${rule.id}: unknown resource`);
+    for (const action of rule.actions) if (!actions.includes(action)) throw new Error(`policy rule ${rule.id}: unknown action ${action}`);
+    for (const c of rule.conditions) {
+      if (c.type === 'ip_allowlist' && !this.allowlists.has(c.network)) throw new Error(`policy rule ${rule.id}: network ${c.network} not configured`);
+      if (c.type === 'time_window' && !(c.window in this.parameters.windows)) throw new Error(`policy rule ${rule.id}: window ${c.window} not configured`);
+    }
+  }
+
+  private deny(reason: DenyReason): AccessDecision {
+    return { allowed: false, policyVersion: this.version, reason, breakGlass: false };
+  }
+}
+
+function dedupe(scopes: QueryScope[]): QueryScope[] {
+  const seen = new Map<string, QueryScope>();
+  for (const s of scopes) seen.set(`${s.clinicId ?? ''}|${s.careTeamMember ?? ''}`, s);
+  return [...seen.values()];
+}
+
+/** In-memory form of a QueryFilter for searches over decrypted read models. */
+export function scopeMatches(filter: QueryFilter, row: { clinicId?: string; careTeam?: readonly string[] }): boolean {
+  return filter.scopes.some(
+    (s) => (s.clinicId === undefined || s.clinicId === row.clinicId) && (s.careTeamMember === undefined || (row.careTeam ?? []).includes(s.careTeamMember)),
+  );
+}
