@@ -1,0 +1,54 @@
+import { POLICY_V1 } from '../policies/policy.v1';
+import type { CareTeamDirectory } from '../care-team/care-team.directory';
+import { AccessPolicyService, scopeMatches } from './access-policy.service';
+import type { AccessSubject, PolicyDocument } from './policy.types';
+
+const CLINIC_A = '0b6f7c1e-1111-4a4a-8a8a-000000000001';
+const CLINIC_B = '0b6f7c1e-2222-4a4a-8a8a-000000000002';
+const ORTHO = 'a1a1a1a1-0000-4000-8000-000000000001';
+const OWN = 'b2b2b2b2-0000-4000-8000-000000000001';
+const OTHER = 'b2b2b2b2-0000-4000-8000-000000000002';
+
+const directory: CareTeamDirectory = {
+  isOnCareTeam: async (p, u) => p === OWN && u === ORTHO,
+  patientClinic: async (p) => (p === OWN ? CLINIC_A : p === OTHER ? CLINIC_B : undefined),
+};
+const params = { networks: { clinic: ['0.0.0.0/0'], backoffice: ['10.0.0.0/8'] }, windows: { clinic: undefined, backoffice: undefined } };
+const policy = new AccessPolicyService(POLICY_V1, params, directory);
+const ortho: AccessSubject = { userId: ORTHO, realm: 'clinic', role: 'orthodontist', clinicId: CLINIC_A, sessionId: ORTHO, mfa: true };
+const ctx = { at: new Date(), ip: '10.1.1.1' };
+
+describe('AccessPolicyService', () => {
+  it('grants by rule and names it; denies with a reason', async () => {
+    expect(await policy.evaluate(ortho, 'approve_plan', { type: 'case', patientId: OWN }, ctx)).toMatchObject({ allowed: true, ruleId: 'ortho.case.own' });
+    expect(await policy.evaluate(ortho, 'approve_plan', { type: 'case', patientId: OTHER }, ctx)).toMatchObject({ allowed: false, reason: 'clinic_mismatch' });
+    expect(await policy.evaluate(ortho, 'read', { type: 'audit' }, ctx)).toMatchObject({ allowed: false, reason: 'no_rule' });
+    expect(await policy.evaluate({ ...ortho, mfa: false }, 'read', { type: 'case', patientId: OWN }, ctx)).toMatchObject({ allowed: false, reason: 'mfa_required' });
+    expect(await policy.evaluate(ortho, 'read', { type: 'case' }, ctx)).toMatchObject({ allowed: false, reason: 'unknown_patient' });
+  });
+
+  it('a role claimed in the wrong realm matches nothing', async () => {
+    expect(await policy.evaluate({ ...ortho, realm: 'backoffice' }, 'read', { type: 'case', patientId: OWN }, ctx)).toMatchObject({ allowed: false, reason: 'no_rule' });
+  });
+
+  it('filterFor gives the scopes a search must apply before limits', () => {
+    const f = policy.filterFor(ortho, 'patient', 'read_demographics', ctx);
+    expect(f.scopes).toEqual([{ clinicId: CLINIC_A, careTeamMember: ORTHO }]);
+    expect(scopeMatches(f, { clinicId: CLINIC_A, careTeam: [ORTHO] })).toBe(true);
+    expect(scopeMatches(f, { clinicId: CLINIC_A, careTeam: [] })).toBe(false);
+    const staff = policy.filterFor({ ...ortho, role: 'clinic_staff' }, 'patient', 'read_demographics', ctx);
+    expect(staff.scopes).toEqual([{ clinicId: CLINIC_A }]);
+    const coordinator: AccessSubject = { userId: ORTHO, realm: 'backoffice', role: 'case_coordinator', sessionId: ORTHO, mfa: true };
+    expect(policy.filterFor(coordinator, 'case', 'read', ctx).scopes).toEqual([{}]);
+    expect(policy.filterFor(coordinator, 'case', 'read', { ...ctx, ip: '192.0.2.1' }).allowed).toBe(false);
+    expect(policy.filterFor(coordinator, 'patient', 'read_demographics', ctx)).toMatchObject({ allowed: false, scopes: [] });
+    const glass = { ...coordinator, breakGlass: { until: new Date(Date.now() + 60_000), reason: 'patient_safety', ticket: 'INC-1' } };
+    expect(policy.filterFor(glass, 'patient', 'read_demographics', ctx)).toMatchObject({ allowed: true, breakGlass: true });
+  });
+
+  it('refuses a policy that names unknown actions or parameters', () => {
+    const bad = (rules: PolicyDocument['rules']) => () => new AccessPolicyService({ version: 'x', rules }, params, directory);
+    expect(bad([{ id: 'r', roles: ['support'], resource: 'users', actions: ['delete_everything'], conditions: [] }])).toThrow(/unknown action/);
+    expect(bad([{ id: 'r', roles: ['support'], resource: 'users', actions: ['manage'], conditions: [{ type: 'ip_allowlist', network: 'moon' }] }])).toThrow(/network/);
+  });
+});
