@@ -22,6 +22,7 @@ export * from './identity/user.types';
 export * from './identity/user-admin.service';
 export * from './identity/password-hasher';
 export * from './mfa/totp';
+export * from './mfa/totp-replay-guard';
 export * from './sessions/session.types';
 export * from './sessions/account.service';
 export * from './tokens/token.types';

@@ -95,7 +95,7 @@ export class UserAdminService {
   }
 
   async disable(userId: string, actor: Actor): Promise<UserView> {
-    return this.change(userId, actor, 'users.disable', 'user_disabled', 'update access.users set disabled_at = coalesce(disabled_at, $2) where id = $1');
+    return this.change(userId, actor, 'users.disable', 'user_disabled', 'update access.users set disabled_at = coalesce(disabled_at, $2) where id = $1', undefined, [this.clock.now()]);
   }
 
   async resetMfa(userId: string, actor: Actor): Promise<UserView> {
@@ -116,13 +116,13 @@ export class UserAdminService {
     const current = await this.get(userId);
     if (!isRole(role) || !roleBelongsTo(role, current.realm)) throw new AccessError('ACCESS.INVALID_USER', 'role outside realm');
     await this.assertMayManage(actor, role, 'users.change_role', userId);
-    return this.change(userId, actor, 'users.change_role', 'role_changed', 'update access.users set role = $3, role_version = role_version + 1 where id = $1', undefined, [role], `role:${role}`);
+    return this.change(userId, actor, 'users.change_role', 'role_changed', 'update access.users set role = $2, role_version = role_version + 1 where id = $1', undefined, [role], `role:${role}`);
   }
 
   async resetPassword(userId: string, actor: Actor): Promise<{ user: UserView; oneTimePassword: string }> {
     const password = oneTimePassword();
     const hash = await this.hasher.hash(password);
-    const user = await this.change(userId, actor, 'users.reset_password', 'password_reset', 'update access.users set password_hash = $3, password_must_change = true where id = $1', undefined, [hash]);
+    const user = await this.change(userId, actor, 'users.reset_password', 'password_reset', 'update access.users set password_hash = $2, password_must_change = true where id = $1', undefined, [hash]);
     return { user, oneTimePassword: password };
   }
 
@@ -134,7 +134,7 @@ export class UserAdminService {
     await this.assertMayManage(actor, target.role, action, userId);
     let ended = 0;
     await inTransaction(this.pool, async (client) => {
-      await client.query(statement, [userId, this.clock.now(), ...params]);
+      await client.query(statement, [userId, ...params]);
       await extra?.(client);
       if (endSessions) ended = await this.sessions.revokeAllForUser(userId, endSessions, client);
     });

@@ -1,0 +1,143 @@
+import { AccessHarness, bearer, type SignedIn, type TestUser } from './support/access-harness';
+import { ProbeController } from './support/probe.controller';
+
+const MIN = 60_000;
+
+/**
+ * Server-side sessions with an injected clock: idle (5 min here) and absolute (30 min here)
+ * limits, and every event that must end a session at once. Access tokens live 15 min in this
+ * suite so that the session, not the token's exp, is what refuses the request.
+ */
+describe('sessions', () => {
+  let h: AccessHarness;
+  let clinic: string;
+  let patient: string;
+
+  beforeAll(async () => {
+    h = await AccessHarness.start({
+      controllers: [ProbeController],
+      env: { SESSION_IDLE_TIMEOUT_SECONDS: '300', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '1800', ACCESS_TOKEN_TTL_SECONDS: '900' },
+    });
+    clinic = await h.clinicId();
+    patient = await h.patient(clinic);
+  });
+  afterAll(async () => h?.stop());
+
+  async function member(): Promise<{ user: TestUser; s: SignedIn }> {
+    const user = await h.createUser('clinic', 'orthodontist', clinic);
+    await h.careTeam.addMember(patient, user.id);
+    return { user, s: await h.signIn(user) };
+  }
+
+  const read = (token: string) => h.clinic.inject({ method: 'GET', url: `/probe/patients/${patient}`, headers: bearer(token) });
+  const refresh = (token: string) => h.clinic.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: token } });
+  const reasonOf = async (sessionId: string) =>
+    (await h.db.pools.owner.query('select revoked_reason from access.sessions where id = $1', [sessionId])).rows[0].revoked_reason;
+
+  // A fresh support session per case: earlier cases move the clock past the idle limit.
+  const supportSession = async (): Promise<SignedIn> => h.signIn(await h.createUser('backoffice', 'support'));
+
+  it('idle timeout: activity slides the session; 5 idle minutes end it', async () => {
+    const { s } = await member();
+    h.clock.advance(4 * MIN);
+    expect((await read(s.accessToken)).statusCode).toBe(200);
+    h.clock.advance(4 * MIN);
+    expect((await read(s.accessToken)).statusCode).toBe(200);
+    h.clock.advance(5 * MIN + 1000);
+    const res = await read(s.accessToken);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('AUTH.SESSION_ENDED');
+    expect((await refresh(s.refreshToken)).statusCode).toBe(401);
+    expect(await reasonOf(s.sessionId)).toBe('idle_timeout');
+  });
+
+  it('absolute lifetime: even an active session ends after 30 minutes', async () => {
+    const { s } = await member();
+    let tokens = s;
+    for (let minute = 4; minute < 30; minute += 4) {
+      h.clock.advance(4 * MIN);
+      const r = await refresh(tokens.refreshToken);
+      expect(r.statusCode).toBe(200);
+      tokens = r.json();
+      expect((await read(tokens.accessToken)).statusCode).toBe(200);
+    }
+    h.clock.advance(3 * MIN);
+    expect((await read(tokens.accessToken)).statusCode).toBe(401);
+    expect((await refresh(tokens.refreshToken)).statusCode).toBe(401);
+    expect(await reasonOf(s.sessionId)).toBe('absolute_timeout');
+  });
+
+  it('logout ends the session at once (access and refresh token)', async () => {
+    const { s } = await member();
+    expect((await h.clinic.inject({ method: 'POST', url: '/auth/logout', headers: bearer(s.accessToken) })).statusCode).toBe(204);
+    expect((await read(s.accessToken)).statusCode).toBe(401);
+    expect((await refresh(s.refreshToken)).statusCode).toBe(401);
+    expect(await reasonOf(s.sessionId)).toBe('logout');
+  });
+
+  it.each([
+    ['disable', 'disable', 'user_disabled'],
+    ['role change', 'role', 'role_changed'],
+    ['MFA reset', 'reset-mfa', 'mfa_reset'],
+    ['password reset', 'reset-password', 'password_reset'],
+  ])('%s by support ends every session of the user at once', async (_label, route, reason) => {
+    const { user, s } = await member();
+    const second = await h.signIn(user, { changePassword: false });
+    const sup = await supportSession();
+    const res = await h.admin.inject({
+      method: 'POST', url: `/admin/users/${user.id}/${route}`, headers: bearer(sup.accessToken),
+      payload: route === 'role' ? { role: 'dentist' } : undefined,
+    });
+    expect(res.statusCode).toBe(200);
+    for (const session of [s, second]) {
+      expect((await read(session.accessToken)).statusCode).toBe(401);
+      expect((await refresh(session.refreshToken)).statusCode).toBe(401);
+      expect(await reasonOf(session.sessionId)).toBe(reason);
+    }
+  });
+
+  it('password change ends the other sessions and rotates the current one', async () => {
+    const { user, s } = await member();
+    const other = await h.signIn(user, { changePassword: false });
+    const res = await h.clinic.inject({
+      method: 'POST', url: '/auth/password', headers: bearer(other.accessToken),
+      payload: { currentPassword: user.password, newPassword: 'a much longer new passphrase 2' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect((await read(s.accessToken)).statusCode).toBe(401);
+    expect((await read(other.accessToken)).statusCode).toBe(401);
+    expect((await read(res.json().accessToken)).statusCode).toBe(200);
+    expect(await reasonOf(s.sessionId)).toBe('password_changed');
+  });
+
+  it('refresh rotates; reusing a spent refresh token revokes the whole family', async () => {
+    const { s } = await member();
+    const first = await refresh(s.refreshToken);
+    expect(first.statusCode).toBe(200);
+    const rotated = first.json();
+    expect(rotated.refreshToken).not.toBe(s.refreshToken);
+    expect(rotated.sessionId).toBe(s.sessionId);
+    const second = await refresh(rotated.refreshToken);
+    expect(second.statusCode).toBe(200);
+    const newest = second.json();
+
+    // The stolen, already spent token comes back: the session and all its tokens die.
+    const reuse = await refresh(s.refreshToken);
+    expect(reuse.statusCode).toBe(401);
+    expect((await read(newest.accessToken)).statusCode).toBe(401);
+    expect((await refresh(newest.refreshToken)).statusCode).toBe(401);
+    expect(await reasonOf(s.sessionId)).toBe('refresh_reuse');
+    const audit = await h.auditRows("action = 'auth.refresh' and outcome = 'denied' and reason = 'refresh_reuse'");
+    expect(audit).toHaveLength(1);
+  });
+
+  it('a one-time password must be changed before any PHI route', async () => {
+    const user = await h.createUser('clinic', 'orthodontist', clinic);
+    await h.careTeam.addMember(patient, user.id);
+    const s = await h.signIn(user, { changePassword: false });
+    const res = await read(s.accessToken);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('AUTH.PASSWORD_CHANGE_REQUIRED');
+    expect((await h.clinic.inject({ method: 'GET', url: '/auth/me', headers: bearer(s.accessToken) })).json().passwordChangeRequired).toBe(true);
+  });
+});
