@@ -4,3 +4,4 @@ export * from './append-validation';
 export * from './postgres/postgres-event-store';
 export * from './postgres/event-store.migrations';
 export * from './postgres/verify-streams';
+export * from './eventstoredb/eventstoredb-event-store';
