@@ -15,6 +15,7 @@ import {
   WrongExpectedVersion,
 } from '@ortholedger/event-store';
 import { DataKeyDestroyed, DataKeyMissing, KeyUnwrapFailed, TamperDetected } from '../errors';
+import type { CachedKey } from '../keyvault/dek-cache';
 import type { DataKeys } from '../keyvault/data-keys';
 import { OpenFailure, openEvent, parseHeader, sealEvent } from './event-ciphertext';
 import { DEFAULT_SUBJECT_CATEGORIES, subjectOf } from './subject';
@@ -110,12 +111,11 @@ export class EncryptedEventStore implements EventStore {
   async open(event: RecordedEvent): Promise<RecordedEvent> {
     const header = parseHeader(event.data);
     if (!header) throw this.tamper(event, 'data is not an OrthoLedger ciphertext');
+    // Hot path: a cached key decrypts synchronously, with no promise per event.
+    const cached = this.options.keys.cachedKey(event.streamId, header.keyVersion);
     try {
-      return await this.options.keys.openWith(event.streamId, header.keyVersion, ({ key, subjectId }) => {
-        const plain = openEvent(key, header.keyVersion, event, event.data);
-        if (plain.subjectId !== subjectId) throw new OpenFailure("subject id differs from the key's subject");
-        return { ...event, data: plain.data, contentType: plain.contentType };
-      });
+      if (cached) return this.decrypt(event, header.keyVersion, cached);
+      return await this.options.keys.openWith(event.streamId, header.keyVersion, (key) => this.decrypt(event, header.keyVersion, key));
     } catch (error) {
       if (error instanceof DataKeyDestroyed) {
         return { ...event, data: new Uint8Array(0), contentType: 'application/octet-stream', redacted: true };
@@ -125,6 +125,12 @@ export class EncryptedEventStore implements EventStore {
       if (error instanceof KeyUnwrapFailed) throw this.tamper(event, 'its data key did not unwrap (moved or altered)');
       throw error; // provider outages stay typed (KeyProviderUnavailable, ...): retryable, not tampering
     }
+  }
+
+  private decrypt(event: RecordedEvent, keyVersion: number, { key, subjectId }: CachedKey): RecordedEvent {
+    const plain = openEvent(key, keyVersion, event, event.data);
+    if (plain.subjectId !== subjectId) throw new OpenFailure("subject id differs from the key's subject");
+    return { ...event, data: plain.data, contentType: plain.contentType };
   }
 
   private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {

@@ -84,6 +84,11 @@ export class DataKeys {
     return this.cache.use(cacheId(streamId, version), () => this.unwrap(streamId, version), open);
   }
 
+  /** The cached key of a version, or undefined when it would need a keyvault/provider round trip. */
+  cachedKey(streamId: string, version: number): CachedKey | undefined {
+    return this.cache.peek(cacheId(streamId, version));
+  }
+
   /** Forgets cached keys and leases of streams whose keys were destroyed. */
   forget(streamIds: readonly string[]): void {
     const set = new Set(streamIds);

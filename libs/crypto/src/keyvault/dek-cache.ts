@@ -70,6 +70,11 @@ export class DekCache {
     }
   }
 
+  /** The key if it is cached and live, without loading; for synchronous hot paths. */
+  peek(id: string): CachedKey | undefined {
+    return this.lookup(id)?.value;
+  }
+
   /** Adds a key we just generated; the cache owns (and will zero) it from now on. */
   put(id: string, value: CachedKey): void {
     this.evict(id);
