@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CryptoInputError,
+  ErasureListener,
   DataKeys,
   DekCache,
   EncryptedEventStore,
@@ -103,6 +104,26 @@ describe('crypto-shredding: eraseSubject', () => {
     await expect(fx.store.appendToStream(`case-${randomUUID()}`, [phiEvent(erased, { note: 'new case' })])).rejects.toBeInstanceOf(SubjectErased);
     await expect(coldStore().appendToStream(streams.erased[1], [phiEvent(erased, { note: 'x' })])).rejects.toBeInstanceOf(SubjectErased);
     expect(await fx.inner.readStream(streams.erased[0])).toHaveLength(2);
+  });
+
+  it('another process that had the keys cached drops them as soon as the erasure commits', async () => {
+    const subject = randomUUID();
+    const stream = `patient-${subject}`;
+    await fx.store.appendToStream(stream, [phiEvent(subject, { name: canary(subject, 'name') })]);
+    const other = coldStore();
+    const otherKeys = (other as unknown as { options: { keys: DataKeys } }).options.keys;
+    const listener = new ErasureListener(db.pools.app, otherKeys);
+    await listener.start();
+    try {
+      expect((await other.readStream(stream))[0].redacted).toBeUndefined(); // cached in the other process now
+      await fx.vault.eraseSubject(subject, 'gdpr_art17', actor);
+      const deadline = Date.now() + 5000;
+      while (otherKeys.cachedKey(stream, 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect((await other.readStream(stream))[0].redacted).toBe(true);
+      await expect(other.appendToStream(stream, [phiEvent(subject, { n: 2 })])).rejects.toBeInstanceOf(SubjectErased);
+    } finally {
+      await listener.close();
+    }
   });
 
   it('the database itself refuses to bring a destroyed key back or to issue one for the erased subject', async () => {

@@ -10,6 +10,7 @@ export * from './keyvault/key-store';
 export * from './keyvault/dek-cache';
 export * from './keyvault/data-keys';
 export * from './keyvault/key-vault';
+export * from './keyvault/erasure-listener';
 export * from './event-encryption/event-ciphertext';
 export * from './event-encryption/subject';
 export * from './event-encryption/encrypted-event-store';
