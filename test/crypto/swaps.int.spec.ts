@@ -73,6 +73,14 @@ describe('moving or swapping ciphertext and wrapped keys', () => {
     expect(JSON.parse(Buffer.from(event.data).toString())).toEqual({ note: `${streamA} #0` });
   });
 
+  it('a key marked destroyed behind the application\'s back (no erasure record) reads as TamperDetected, not as redacted', async () => {
+    const c = randomUUID();
+    const stream = `patient-${c}`;
+    await fx.store.appendToStream(stream, [phiEvent(c, { n: 1 })]);
+    await admin.query('update keyvault.data_keys set wrapped_key = null, destroyed_at = now() where stream_id = $1', [stream]);
+    await expect(coldStore().readStream(stream)).rejects.toBeInstanceOf(TamperDetected);
+  });
+
   it("a wrapped DEK swapped in from another stream fails at unwrap (context mismatch) and reads are TamperDetected", async () => {
     const wrapped = async (stream: string) =>
       (await admin.query<{ wrapped_key: Buffer }>('select wrapped_key from keyvault.data_keys where stream_id = $1', [stream])).rows[0].wrapped_key;

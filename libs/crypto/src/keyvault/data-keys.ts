@@ -43,6 +43,8 @@ export class DataKeys {
   private readonly leaseSize: number;
   private readonly leases = new Map<string, Lease>();
   private readonly opening = new Map<string, Promise<Lease>>();
+  /** Destroyed versions, remembered so reading a shredded stream is one keyvault query, not one per event. */
+  private readonly destroyed = new Set<string>();
 
   constructor(private readonly options: DataKeysOptions) {
     this.cache = options.cache ?? new DekCache();
@@ -81,6 +83,7 @@ export class DataKeys {
 
   /** Runs `open` with the key of a version; throws DataKeyDestroyed, DataKeyMissing or KeyUnwrapFailed. */
   async openWith<T>(streamId: string, version: number, open: (key: CachedKey) => T): Promise<T> {
+    if (this.destroyed.has(cacheId(streamId, version))) throw new DataKeyDestroyed(streamId, version);
     return this.cache.use(cacheId(streamId, version), () => this.unwrap(streamId, version), open);
   }
 
@@ -176,7 +179,15 @@ export class DataKeys {
   private async unwrap(streamId: string, version: number): Promise<CachedKey> {
     const row = await this.options.store.get(streamId, version);
     if (!row) throw new DataKeyMissing(streamId, version);
-    if (row.destroyedAt || !row.wrappedKey) throw new DataKeyDestroyed(streamId, version);
+    if (row.destroyedAt || !row.wrappedKey) {
+      // Only an erasure destroys keys; a key nulled without an erasure record is tampering, not shredding.
+      if (!row.subjectId || !(await this.options.store.isSubjectErased(row.subjectId))) {
+        throw new KeyUnwrapFailed(streamId, EVENT_DATA_PURPOSE, 'key destroyed without an erasure record');
+      }
+      if (this.destroyed.size >= MAX_LEASES) this.destroyed.clear();
+      this.destroyed.add(cacheId(streamId, version));
+      throw new DataKeyDestroyed(streamId, version);
+    }
     if (row.purpose !== EVENT_DATA_PURPOSE) throw new KeyUnwrapFailed(streamId, row.purpose, 'unexpected purpose');
     this.cache.recordProviderCall();
     const key = await this.options.provider.decryptDataKey(row.wrappedKey, { stream: streamId, purpose: EVENT_DATA_PURPOSE });
