@@ -5,11 +5,11 @@ import type pg from 'pg';
 /** pg_dump binaries on this machine: PATH first, then /usr/lib/postgresql/<major>/bin. */
 function candidates(): string[] {
   const found = new Set<string>();
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && fs.existsSync(`${dir}/pg_dump`)) found.add(`${dir}/pg_dump`);
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && fs.existsSync(`${dir}/pg_dump`)) found.add(fs.realpathSync(`${dir}/pg_dump`));
   if (fs.existsSync('/usr/lib/postgresql')) {
     for (const major of fs.readdirSync('/usr/lib/postgresql')) {
       const bin = `/usr/lib/postgresql/${major}/bin/pg_dump`;
-      if (fs.existsSync(bin)) found.add(bin);
+      if (fs.existsSync(bin)) found.add(fs.realpathSync(bin));
     }
   }
   return [...found];
