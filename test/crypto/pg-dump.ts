@@ -5,11 +5,11 @@ import type pg from 'pg';
 /** pg_dump binaries on this machine: PATH first, then /usr/lib/postgresql/<major>/bin. */
 function candidates(): string[] {
   const found = new Set<string>();
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && fs.existsSync(`${dir}/pg_dump`)) found.add(fs.realpathSync(`${dir}/pg_dump`));
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && fs.existsSync(`${dir}/pg_dump`)) found.add(`${dir}/pg_dump`);
   if (fs.existsSync('/usr/lib/postgresql')) {
     for (const major of fs.readdirSync('/usr/lib/postgresql')) {
       const bin = `/usr/lib/postgresql/${major}/bin/pg_dump`;
-      if (fs.existsSync(bin)) found.add(fs.realpathSync(bin));
+      if (fs.existsSync(bin)) found.add(bin);
     }
   }
   return [...found];
@@ -27,7 +27,7 @@ export async function findPgDump(client: pg.Client): Promise<{ bin?: string; rea
     .sort((a, b) => b.major - a.major);
   if (usable.length > 0) return { bin: usable[0].bin };
   const all = candidates();
-  return { reason: all.length ? `pg_dump ${all.map(majorOf).join(', ')} cannot dump a PostgreSQL ${server} server` : 'no pg_dump binary on PATH or in /usr/lib/postgresql/*/bin' };
+  return { reason: all.length ? `pg_dump ${[...new Set(all.map(majorOf))].join(', ')} cannot dump a PostgreSQL ${server} server` : 'no pg_dump binary on PATH or in /usr/lib/postgresql/*/bin' };
 }
 
 export function pgDump(bin: string, url: string): Buffer {
