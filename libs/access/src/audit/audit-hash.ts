@@ -5,7 +5,7 @@ import type { AuditRecord, AuditRow } from './audit.types';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-const CODE = /^[a-z][a-z0-9_.:-]{0,79}$/i;
+const CODE = /^[a-z0-9][a-z0-9_.:-]{0,79}$/i;
 const CORRELATION = /^[A-Za-z0-9._-]{8,64}$/;
 const PURPOSE = /^[A-Za-z0-9_.:-]{1,120}$/;
 

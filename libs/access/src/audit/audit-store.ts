@@ -77,15 +77,17 @@ export class AuditStore {
     }
   }
 
+  /** Three round trips per batch: lock the head, insert rows + move the head, commit. */
   private async write(batch: Pending[]): Promise<AuditReceipt[]> {
     const client = await this.pool.connect();
     let release: Error | undefined;
     try {
-      await client.query('begin');
-      await client.query("set local statement_timeout = '5s'");
-      const head = await client.query<{ seq: string; hash: string }>('select seq, hash from access.audit_head for update');
-      let seq = Number(head.rows[0].seq);
-      let prev = head.rows[0].hash;
+      const opened = (await client.query(
+        "begin; set local statement_timeout = '5s'; select seq, hash from access.audit_head for update",
+      )) as unknown as Array<{ rows: Array<{ seq: string; hash: string }> }>;
+      const head = opened[2].rows[0];
+      let seq = Number(head.seq);
+      let prev = head.hash;
       const rows: AuditRow[] = [];
       for (const p of batch) {
         const clean = { ...sanitiseAuditRecord(p.record, p.at), seq: ++seq };
@@ -99,8 +101,12 @@ export class AuditStore {
         params.push(...values(row));
         return `(${COLUMNS.map((_, i) => `$${start + i + 1}`).join(', ')})`;
       });
-      await client.query(`insert into access.audit_events (${COLUMNS.join(', ')}) values ${tuples.join(', ')}`, params);
-      await client.query('update access.audit_head set seq = $1, hash = $2', [seq, prev]);
+      params.push(seq, prev);
+      await client.query(
+        `with inserted as (insert into access.audit_events (${COLUMNS.join(', ')}) values ${tuples.join(', ')} returning 1)
+         update access.audit_head set seq = $${params.length - 1}, hash = $${params.length} where (select count(*) from inserted) = ${rows.length}`,
+        params,
+      );
       await client.query('commit');
       return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
     } catch (error) {

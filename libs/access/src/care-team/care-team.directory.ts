@@ -7,6 +7,8 @@ export interface CareTeamDirectory {
   isOnCareTeam(patientId: string, userId: string): Promise<boolean>;
   /** Undefined when the patient is unknown (or erased): every patient-scoped check then denies. */
   patientClinic(patientId: string): Promise<string | undefined>;
+  /** Optional: both answers in one round trip (the policy asks for both on most clinical routes). */
+  patientFacts?(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }>;
 }
 
 /** DI token; bind another implementation with `AccessModule.forRoot({ careTeam })`. */

@@ -5,6 +5,8 @@ import { readOrCreateSecretFile } from './key-files';
 export interface RealmSigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
+  /** Parsed once: handing jsonwebtoken a PEM string would re-parse it on every request. */
+  readonly publicKey: KeyObject;
   readonly publicKeyPem: string;
 }
 
@@ -27,5 +29,5 @@ export function loadRealmSigningKey(config: RealmKeyConfig): RealmSigningKey {
     throw new Error('JWT signing key must be an EC P-256 private key (ES256)');
   }
   const publicKey = createPublicKey(privateKey);
-  return { kid: thumbprint(publicKey), privateKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+  return { kid: thumbprint(publicKey), privateKey, publicKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
 }

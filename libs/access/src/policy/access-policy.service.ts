@@ -10,15 +10,26 @@ import { insideWindow } from './time-window';
 
 /** Facts about the patient, fetched at most once per evaluation and only if a rule needs them. */
 class PatientFacts {
+  private both?: Promise<{ clinicId?: string; onCareTeam: boolean }>;
   private clinic?: Promise<string | undefined>;
   private member?: Promise<boolean>;
-  constructor(private readonly directory: CareTeamDirectory, private readonly patientId: string | undefined, private readonly userId: string) {}
+  constructor(
+    private readonly directory: CareTeamDirectory,
+    private readonly patientId: string | undefined,
+    private readonly userId: string,
+    /** The rules ask for both: fetch them together when the directory can. */
+    combined: boolean,
+  ) {
+    if (combined && patientId && directory.patientFacts) this.both = directory.patientFacts(patientId, userId);
+  }
   patientClinic(): Promise<string | undefined> {
     if (!this.patientId) return Promise.resolve(undefined);
+    if (this.both) return this.both.then((f) => f.clinicId);
     return (this.clinic ??= this.directory.patientClinic(this.patientId));
   }
   onCareTeam(): Promise<boolean> {
     if (!this.patientId) return Promise.resolve(false);
+    if (this.both) return this.both.then((f) => f.onCareTeam);
     return (this.member ??= this.directory.isOnCareTeam(this.patientId, this.userId));
   }
 }
@@ -61,7 +72,8 @@ export class AccessPolicyService {
     if (rules.length === 0) return this.deny('no_rule');
     const needsPatient = PATIENT_RESOURCES.includes(resource.type) && action !== 'register';
     if (needsPatient && !isUuid(resource.patientId)) return this.deny('unknown_patient');
-    const facts = new PatientFacts(this.careTeam, resource.patientId, subject.userId);
+    const needs = (type: string) => rules.some((r) => r.conditions.some((c) => c.type === type));
+    const facts = new PatientFacts(this.careTeam, resource.patientId, subject.userId, needs('same_clinic') && needs('care_team'));
     let first: DenyReason | undefined;
     for (const rule of rules) {
       const reason = await this.check(rule, subject, resource, context, facts);

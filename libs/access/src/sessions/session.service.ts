@@ -4,6 +4,9 @@ import type { AccessConfig } from '../access.config';
 import type { Clock } from '../clock';
 import type { LiveSession, SessionEndReason } from './session.types';
 
+/** Idle-time granularity: see check(). */
+const TOUCH_SECONDS = 15;
+
 const LIVE_COLUMNS = `s.id, s.user_id, s.realm, s.mfa, s.absolute_expires_at, s.break_glass_until, s.break_glass_reason,
   s.break_glass_ticket, u.role, u.clinic_id, u.password_must_change`;
 
@@ -30,8 +33,8 @@ export const tokenDigest = (token: string) => createHash('sha256').update(token)
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 /**
- * Server-side sessions: idle timeout, absolute lifetime, revocation. Checked on every request with
- * a single UPDATE that also slides `last_seen_at`, so a refused session never gets touched.
+ * Server-side sessions: idle timeout, absolute lifetime, revocation, checked on every request
+ * against the caller's clock; a refused session is never touched.
  */
 export class SessionService {
   constructor(
@@ -52,17 +55,23 @@ export class SessionService {
     return { sessionId, absoluteExpiresAt };
   }
 
-  /** The live session for this request (touching it), or the reason it is over. */
+  /**
+   * The live session for this request, or the reason it is over. A read, plus a write only when
+   * `last_seen_at` is older than TOUCH_SECONDS: idle time is tracked to within that granularity,
+   * and a burst of requests does not cost one committed (fsynced) UPDATE each.
+   */
   async check(sessionId: string, userId: string, client: Queryable = this.pool): Promise<LiveSession | { ended: SessionEndReason | 'unknown' }> {
     const now = this.clock.now();
     const { rows } = await client.query(
-      `update access.sessions s set last_seen_at = greatest(s.last_seen_at, $2)
-       from access.users u where s.id = $1 and s.user_id = $4 and ${LIVE_WHERE}
-       returning ${LIVE_COLUMNS}`,
+      `select ${LIVE_COLUMNS}, s.last_seen_at <= $2::timestamptz - make_interval(secs => ${TOUCH_SECONDS}) as stale
+       from access.sessions s, access.users u where s.id = $1 and s.user_id = $4 and ${LIVE_WHERE}`,
       [sessionId, now, this.config.idleTimeoutSeconds, userId],
     );
-    if (rows.length === 1) return toLive(rows[0]);
-    return { ended: await this.endExpired(client, sessionId, now) };
+    if (rows.length !== 1) return { ended: await this.endExpired(client, sessionId, now) };
+    if (rows[0].stale) {
+      await client.query('update access.sessions set last_seen_at = greatest(last_seen_at, $2) where id = $1 and revoked_at is null', [sessionId, now]);
+    }
+    return toLive(rows[0]);
   }
 
   /** Marks a timed-out session as ended (so reports show why) and returns the reason. */

@@ -39,8 +39,9 @@ export class JwtAuthenticator {
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
         secretOrKeyProvider: (_req: unknown, raw: string, done: (err: unknown, key?: string) => void) => {
+          // A KeyObject where the types say string: jsonwebtoken accepts both and skips re-parsing.
           try {
-            done(null, checkTokenHeader(raw, key));
+            done(null, checkTokenHeader(raw, key) as never);
           } catch (error) {
             done(error);
           }

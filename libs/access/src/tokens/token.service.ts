@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AccessConfig } from '../access.config';
 import { AccessError } from '../access.errors';
@@ -13,7 +13,7 @@ const ALLOWED_HEADER_KEYS = new Set(['alg', 'typ', 'kid']);
  * Refuses any header that could steer key selection (jku, jwk, x5u, x5c, crit, a foreign kid) or
  * the algorithm, before a signature is even checked. Returns the realm's public key otherwise.
  */
-export function checkTokenHeader(rawToken: string, key: RealmSigningKey): string {
+export function checkTokenHeader(rawToken: string, key: RealmSigningKey): KeyObject {
   const [encoded] = rawToken.split('.');
   let header: Record<string, unknown>;
   try {
@@ -24,7 +24,7 @@ export function checkTokenHeader(rawToken: string, key: RealmSigningKey): string
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error('malformed token header');
   for (const name of Object.keys(header)) if (!ALLOWED_HEADER_KEYS.has(name)) throw new Error('token header not allowed');
   if (header.alg !== 'ES256' || header.typ !== 'JWT' || header.kid !== key.kid) throw new Error('token header not allowed');
-  return key.publicKeyPem;
+  return key.publicKey;
 }
 
 /** Signs and (outside passport) verifies the tokens of one realm. */
