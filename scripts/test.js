@@ -24,7 +24,12 @@ async function main() {
   const jest = require.resolve('jest/bin/jest');
   const child = spawn(process.execPath, [jest, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
   const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-  if (embedded) await embedded.stop();
+  // Another suite (a second `npm test`) may share the embedded server: leave it running for them.
+  if (embedded) {
+    const { otherSessions } = require(path.join(root, 'dist/libs/platform/src/database/embedded-postgres.js'));
+    const others = await otherSessions(env.DATABASE_URL).catch(() => 0);
+    if (others === 0) await embedded.stop();
+  }
   process.exit(code);
 }
 

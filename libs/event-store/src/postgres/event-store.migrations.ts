@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { appendFunctionMigration } from './append-function.migration';
 
 const APP_ROLE = 'ortholedger_app';
 
@@ -65,4 +66,5 @@ export const eventStoreMigrations: Record<string, Migration> = {
       await sql.raw(`grant select, insert, update (revision) on eventstore.streams to ${APP_ROLE}`).execute(db);
     },
   },
+  '0101_event_store_append_function': appendFunctionMigration,
 };

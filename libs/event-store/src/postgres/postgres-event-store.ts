@@ -24,7 +24,7 @@ export const EVENTS_CHANNEL = 'ortholedger_events';
 
 interface EventRow {
   global_position: string;
-  transaction_id: string;
+  transaction_text: string;
   stream_id: string;
   stream_revision: string;
   event_id: string;
@@ -35,7 +35,8 @@ interface EventRow {
   created_at: Date;
 }
 
-const COLUMNS = `global_position, transaction_id::text as transaction_id, stream_id, stream_revision,
+// The text alias must not shadow the column: ORDER BY transaction_id would then sort as text.
+const COLUMNS = `global_position, transaction_id::text as transaction_text, stream_id, stream_revision,
   event_id, event_type, content_type, data, metadata, created_at`;
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -47,7 +48,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
     metadata: row.metadata,
     contentType: row.content_type as RecordedEvent['contentType'],
-    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+    position: { commit: BigInt(row.transaction_text), prepare: BigInt(row.global_position) },
     createdAt: row.created_at,
   };
 }
@@ -79,56 +80,12 @@ export class PostgresEventStore implements EventStore {
     assertExpectedRevision(expected);
     assertAppendable(events, this.maxEventBytes);
 
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('begin');
-      const result = await this.appendInTransaction(client, streamId, events, expected);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  private async appendInTransaction(
-    client: pg.PoolClient,
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    await client.query('insert into eventstore.streams (stream_id) values ($1) on conflict do nothing', [streamId]);
-    // The row lock serialises writers of one stream; they decide on the revision they then see.
-    const locked = await client.query<{ revision: string }>(
-      'select revision from eventstore.streams where stream_id = $1 for update',
-      [streamId],
-    );
-    const current = BigInt(locked.rows[0].revision);
-    const actual: bigint | 'no_stream' = current < 0n ? 'no_stream' : current;
-
     const ids = events.map((e) => e.eventId.toLowerCase());
-    const existing = await client.query<{ event_id: string; stream_id: string; stream_revision: string; transaction_id: string; global_position: string }>(
-      `select event_id, stream_id, stream_revision, transaction_id::text as transaction_id, global_position
-         from eventstore.events where event_id = any($1::uuid[]) order by global_position`,
-      [ids],
-    );
-    if (existing.rowCount) {
-      return this.idempotentResult(streamId, ids, existing.rows, expected, actual);
-    }
-
-    if (!revisionMatches(expected, current)) throw new WrongExpectedVersion(streamId, expected, actual);
-
-    const first = current + 1n;
-    const inserted = await client.query<{ global_position: string; transaction_id: string }>(
-      `insert into eventstore.events (stream_id, stream_revision, event_id, event_type, content_type, data, metadata)
-       select $1, r, id, t, ct, d, m
-         from unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::jsonb[]) as x(r, id, t, ct, d, m)
-       returning global_position, transaction_id::text as transaction_id`,
+    const { rows } = await this.options.pool.query<AppendRow>(
+      'select * from eventstore.append_events($1, $2, $3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::jsonb[])',
       [
         streamId,
-        events.map((_, i) => String(first + BigInt(i))),
+        typeof expected === 'bigint' ? expected.toString() : expected,
         ids,
         events.map((e) => e.type),
         events.map((e) => e.contentType ?? 'application/octet-stream'),
@@ -136,40 +93,21 @@ export class PostgresEventStore implements EventStore {
         events.map((e) => JSON.stringify(e.metadata)),
       ],
     );
-    const next = current + BigInt(events.length);
-    await client.query('update eventstore.streams set revision = $2 where stream_id = $1', [streamId, String(next)]);
-    await client.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, streamId]);
-    const last = inserted.rows.reduce((a, b) => (BigInt(a.global_position) > BigInt(b.global_position) ? a : b));
-    return {
-      nextExpectedRevision: next,
-      position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
-      appended: events.length,
-    };
-  }
-
-  /** Same ids again: fine if they are exactly this batch at the revisions the writer expected. */
-  private idempotentResult(
-    streamId: string,
-    ids: string[],
-    rows: { event_id: string; stream_id: string; stream_revision: string; transaction_id: string; global_position: string }[],
-    expected: ExpectedRevision,
-    actual: bigint | 'no_stream',
-  ): AppendResult {
-    const byId = new Map(rows.map((r) => [r.event_id, r]));
-    const all = ids.every((id) => byId.get(id)?.stream_id === streamId);
-    const revisions = ids.map((id) => BigInt(byId.get(id)?.stream_revision ?? -1));
-    const contiguous = revisions.every((r, i) => i === 0 || r === revisions[i - 1] + 1n);
-    const firstExpected =
-      expected === 'no_stream' ? 0n : typeof expected === 'bigint' ? expected + 1n : revisions[0];
-    if (!all || !contiguous || revisions[0] !== firstExpected) {
-      throw new WrongExpectedVersion(streamId, expected, actual);
+    const row = rows[0];
+    const current = BigInt(row.current_revision);
+    const actual: bigint | 'no_stream' = current < 0n ? 'no_stream' : current;
+    switch (row.outcome) {
+      case 'appended':
+        return {
+          nextExpectedRevision: current,
+          position: { commit: BigInt(row.commit_id!), prepare: BigInt(row.last_position!) },
+          appended: events.length,
+        };
+      case 'wrong_expected':
+        throw new WrongExpectedVersion(streamId, expected, actual);
+      case 'existing':
+        return idempotentResult(streamId, ids, row.existing!, expected, actual);
     }
-    const last = rows.reduce((a, b) => (BigInt(a.global_position) > BigInt(b.global_position) ? a : b));
-    return {
-      nextExpectedRevision: revisions[revisions.length - 1],
-      position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
-      appended: 0,
-    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -182,7 +120,7 @@ export class PostgresEventStore implements EventStore {
     const rows = await this.options.pool.query<EventRow>(
       `select ${COLUMNS} from eventstore.events
         where stream_id = $1 and stream_revision ${backwards ? '<=' : '>='} $2
-        order by stream_revision ${backwards ? 'desc' : 'asc'} limit $3`,
+        order by events.stream_revision ${backwards ? 'desc' : 'asc'} limit $3`,
       [streamId, bound, Math.min(limit, 2 ** 31 - 1)],
     );
     if (rows.rowCount === 0) {
@@ -201,9 +139,9 @@ export class PostgresEventStore implements EventStore {
     // Only transactions older than every running one are visible: a slow writer is waited for, not skipped.
     const rows = await this.options.pool.query<EventRow>(
       `select ${COLUMNS} from eventstore.events
-        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          and (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-        order by transaction_id, global_position
+        where events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          and (events.transaction_id, events.global_position) > ($1::text::xid8, $2::bigint)
+        order by events.transaction_id, events.global_position
         limit $3`,
       [from.commit < 0n ? '0' : String(from.commit), String(from.prepare), limit],
     );
@@ -259,9 +197,33 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function revisionMatches(expected: ExpectedRevision, current: bigint): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return current < 0n;
-  if (expected === 'stream_exists') return current >= 0n;
-  return current === expected;
+interface AppendRow {
+  outcome: 'appended' | 'wrong_expected' | 'existing';
+  current_revision: string;
+  commit_id: string | null;
+  last_position: string | null;
+  existing: { id: string; stream: string; revision: number; commit: string; position: number }[] | null;
+}
+
+/** Same ids again: fine only if they are exactly this batch, in this stream, where the writer expected them. */
+function idempotentResult(
+  streamId: string,
+  ids: string[],
+  existing: NonNullable<AppendRow['existing']>,
+  expected: ExpectedRevision,
+  actual: bigint | 'no_stream',
+): AppendResult {
+  const byId = new Map(existing.map((r) => [r.id, r]));
+  const found = ids.map((id) => byId.get(id));
+  const complete = found.every((r) => r?.stream === streamId);
+  const revisions = found.map((r) => BigInt(r?.revision ?? -1));
+  const contiguous = revisions.every((r, i) => i === 0 || r === revisions[i - 1] + 1n);
+  const firstExpected = expected === 'no_stream' ? 0n : typeof expected === 'bigint' ? expected + 1n : revisions[0];
+  if (!complete || !contiguous || revisions[0] !== firstExpected) throw new WrongExpectedVersion(streamId, expected, actual);
+  const last = existing.reduce((a, b) => (BigInt(a.position) > BigInt(b.position) ? a : b));
+  return {
+    nextExpectedRevision: revisions[revisions.length - 1],
+    position: { commit: BigInt(last.commit), prepare: BigInt(last.position) },
+    appended: 0,
+  };
 }

@@ -172,11 +172,17 @@ export function eventStoreContract(getHarness: () => ContractHarness): void {
           written.push(...batch.map((e) => e.eventId));
         }
       }
+      // `$all` shows a transaction only once every older one on the server has finished, so a
+      // reader polls until it has caught up rather than stopping at the first empty page.
       const seen = [];
       let from = head;
-      for (;;) {
+      const deadline = Date.now() + 20_000;
+      while (seen.filter((e) => written.includes(e.eventId)).length < written.length && Date.now() < deadline) {
         const page = await store().readAll({ fromPosition: from, maxCount: 5 });
-        if (page.length === 0) break;
+        if (page.length === 0) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
         seen.push(...page);
         from = page[page.length - 1].position;
       }

@@ -80,10 +80,54 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (fs.existsSync(pidFile)) fs.rmSync(pidFile); // stale after a crash; the port check above found no live server
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (isAlive(pid)) {
+      // Another process is starting this cluster right now: wait for it instead of starting a second server.
+      if (await waitUntilAnswering(`${base}/postgres`, 30_000)) {
+        await ensureDatabase(`${base}/postgres`, database);
+        return { url, stop: async () => undefined };
+      }
+      throw new Error(`embedded Postgres in ${databaseDir} is held by process ${pid} but does not answer`);
+    }
+    fs.rmSync(pidFile); // stale after a crash
+  }
   await server.start();
   await ensureDatabase(`${base}/postgres`, database);
   return { url, stop: () => server.stop() };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await answers(url)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/** Other client sessions on the cluster (a shared development/test server is not stopped under them). */
+export async function otherSessions(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    );
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { CliRuntime } from './cli-runtime.service';
+import { DbCommand, DbMigrateCommand } from './commands/db/db-migrate.command';
+import { EventsCommand, EventsStatsCommand, EventsVerifyCommand } from './commands/events/events.command';
+import { ServeCommand } from './commands/serve/serve.command';
+
+@Module({
+  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand],
+})
+export class CliModule {}

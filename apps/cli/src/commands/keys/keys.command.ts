@@ -1,0 +1,116 @@
+import * as os from 'node:os';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
+import { CliRuntime } from '../../cli-runtime.service';
+import { print } from '../../output/output';
+import { createProgress } from '../../output/progress';
+
+abstract class JsonCommand extends CommandRunner {
+  @Option({ flags: '--json', description: 'machine-readable output' })
+  json(): boolean {
+    return true;
+  }
+}
+
+/** Key operations run as the schema owner: re-wrap rewrites wrapped keys, which the app role may not. */
+async function vault(runtime: CliRuntime) {
+  const rt = await runtime.get();
+  const provider = createKeyProvider(rt.config);
+  return { provider, vault: new KeyVault({ pool: rt.pools.owner, provider }) };
+}
+
+@SubCommand({ name: 'rewrap', description: 're-wrap every data key under the current master key (resumable; events are not touched)' })
+export class KeysRewrapCommand extends JsonCommand {
+  constructor(private readonly runtime: CliRuntime) {
+    super();
+  }
+
+  async run(_params: string[], options: { json?: boolean }): Promise<void> {
+    const { vault: keys } = await vault(this.runtime);
+    let progress: ReturnType<typeof createProgress> | undefined;
+    const report = await keys.rewrapAll({
+      onProgress: (p) => {
+        progress ??= createProgress('keys rewrap', p.total, { json: options.json, unit: 'keys' });
+        progress.update(p.done + p.skipped, p.total);
+      },
+    });
+    progress?.stop();
+    print(!!options.json, report, () =>
+      report.total === 0
+        ? `every key is already wrapped under ${report.keyRef}`
+        : `re-wrapped ${report.done} of ${report.total} keys under ${report.keyRef}${report.skipped ? ` (${report.skipped} changed meanwhile, skipped)` : ''}`,
+    );
+  }
+}
+
+@SubCommand({
+  name: 'erase-subject',
+  arguments: '<patientId>',
+  description: 'crypto-shred a patient: destroy the data keys of every stream filed under them (irreversible)',
+})
+export class KeysEraseSubjectCommand extends JsonCommand {
+  constructor(private readonly runtime: CliRuntime) {
+    super();
+  }
+
+  async run([patientId]: string[], options: { json?: boolean; reason?: string; actor?: string }): Promise<void> {
+    if (!options.reason) throw new Error('--reason is required (a code such as gdpr_art17 or gdpr_art17:TICKET-123)');
+    const { vault: keys } = await vault(this.runtime);
+    const actor = options.actor ?? `cli:${os.userInfo().username}`;
+    const report = await keys.eraseSubject(patientId, options.reason, actor);
+    print(!!options.json, { subjectId: patientId, actor, reason: options.reason, ...report }, () =>
+      `erased subject ${patientId}: ${report.keyVersions} key versions of ${report.streams} streams destroyed (erasure ${report.erasureId})`,
+    );
+  }
+
+  @Option({ flags: '--reason <code>', description: 'reason code, optionally with a ticket: gdpr_art17:TICKET-123 (no free text, no PHI)' })
+  reason(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--actor <id>', description: 'who requested the erasure (user id); defaults to cli:<os user>' })
+  actor(value: string): string {
+    return value;
+  }
+}
+
+@SubCommand({ name: 'rotate-master', description: 'local keys only: add a master key version and make it current (then run keys rewrap)' })
+export class KeysRotateMasterCommand extends JsonCommand {
+  constructor(private readonly runtime: CliRuntime) {
+    super();
+  }
+
+  async run(_params: string[], options: { json?: boolean }): Promise<void> {
+    const { provider } = await vault(this.runtime);
+    if (!(provider instanceof LocalKeyProvider)) throw new Error('with aws-kms, rotate in KMS (or move the alias), then run keys rewrap');
+    const version = provider.rotateMasterKey();
+    print(!!options.json, { currentVersion: version }, () => `master key version ${version} is now current; run keys rewrap`);
+  }
+}
+
+@SubCommand({ name: 'retire-master', arguments: '<version>', description: 'local keys only: delete an old master key version once nothing is wrapped under it' })
+export class KeysRetireMasterCommand extends JsonCommand {
+  constructor(private readonly runtime: CliRuntime) {
+    super();
+  }
+
+  async run([version]: string[], options: { json?: boolean }): Promise<void> {
+    const { vault: keys } = await vault(this.runtime);
+    await keys.retireLocalMasterKey(Number(version));
+    print(!!options.json, { retired: Number(version) }, () => `master key version ${version} retired`);
+  }
+}
+
+@Command({
+  name: 'keys',
+  description: 'data keys: re-wrap, master key rotation, crypto-shredding',
+  subCommands: [KeysRewrapCommand, KeysEraseSubjectCommand, KeysRotateMasterCommand, KeysRetireMasterCommand],
+})
+export class KeysCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+/** Providers to add to CliModule. */
+export const keysCommands = [KeysCommand, KeysRewrapCommand, KeysEraseSubjectCommand, KeysRotateMasterCommand, KeysRetireMasterCommand];

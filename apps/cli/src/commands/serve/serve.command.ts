@@ -1,0 +1,40 @@
+import { Command, CommandRunner } from 'nest-commander';
+import { createLogger } from '@ortholedger/platform';
+import { createClinicApi } from '../../../../clinic-api/src/clinic-api.app';
+import { createAdminApi } from '../../../../admin-api/src/admin-api.app';
+import { CliRuntime } from '../../cli-runtime.service';
+
+/**
+ * `npm start`: both APIs in one process on the configured database (embedded by default),
+ * migrations applied. Runs until SIGTERM/SIGINT, then closes the apps and the database.
+ */
+@Command({ name: 'serve', description: 'run the clinic and admin APIs (embedded Postgres unless DATABASE_URL is set)' })
+export class ServeCommand extends CommandRunner {
+  constructor(private readonly cli: CliRuntime) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    const runtime = await this.cli.get();
+    const { config } = runtime;
+    const logger = createLogger(config.logLevel);
+    const host = process.env.HOST ?? '127.0.0.1';
+    const clinic = await createClinicApi(runtime, logger);
+    const admin = await createAdminApi(runtime, logger);
+    await clinic.listen({ port: config.clinicApiPort, host });
+    await admin.listen({ port: config.adminApiPort, host });
+    process.stdout.write(
+      `OrthoLedger is running\n` +
+        `  clinic API: http://${host}:${config.clinicApiPort}\n` +
+        `  admin API:  http://${host}:${config.adminApiPort}\n` +
+        `  database:   ${runtime.embedded ? `embedded Postgres in ${config.dataDir}/postgres` : 'DATABASE_URL'}\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    process.stdout.write('shutting down\n');
+    await clinic.close();
+    await admin.close();
+  }
+}
