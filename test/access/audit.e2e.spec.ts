@@ -1,0 +1,166 @@
+import { auditHead, createIdentityServices, verifyAuditChain } from '@ortholedger/access';
+import { testRuntime } from '../support/test-runtime';
+import type pg from 'pg';
+import { AccessHarness, bearer, type SignedIn } from './support/access-harness';
+import { ProbeController, probeCalls } from './support/probe.controller';
+
+/** The audit log: one row per PHI access, fail-closed, append-only, tamper-evident. */
+describe('audit log', () => {
+  let h: AccessHarness;
+  let clinic: string;
+  let own: string;
+  let foreign: string;
+  let s: SignedIn;
+  let userId: string;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    h = await AccessHarness.start({ controllers: [ProbeController] });
+    clinic = await h.clinicId();
+    const user = await h.createUser('clinic', 'orthodontist', clinic);
+    userId = user.id;
+    s = await h.signIn(user);
+    own = await h.patient(clinic, [user.id]);
+    foreign = await h.patient(await h.clinicId('Other'));
+    admin = await h.db.admin();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await h?.stop();
+  });
+
+  const read = (patient: string, correlation?: string) =>
+    h.clinic.inject({ method: 'GET', url: `/probe/patients/${patient}`, headers: { ...bearer(s.accessToken), ...(correlation ? { 'x-correlation-id': correlation } : {}) } });
+
+  it('N PHI accesses, granted and denied, make exactly N rows', async () => {
+    const n = 60;
+    const tag = `n-rows-${Date.now()}`;
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => read(i % 3 === 0 ? foreign : own, `${tag}-${i}`)));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(40);
+    expect(results.filter((r) => r.statusCode === 403)).toHaveLength(20);
+    const rows = await h.auditRows('correlation_id like $1', [`${tag}-%`]);
+    expect(rows).toHaveLength(n);
+    expect(rows.filter((r) => r.outcome === 'granted')).toHaveLength(40);
+    expect(rows.filter((r) => r.outcome === 'denied' && r.status === 403 && r.reason === 'clinic_mismatch')).toHaveLength(20);
+    expect(rows.every((r) => r.actor_id === userId && r.session_id === s.sessionId && r.role === 'orthodontist' && r.ip && r.realm === 'clinic')).toBe(true);
+    expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+  });
+
+  it('a handler that fails after the grant adds an error row with the real status', async () => {
+    const res = await h.clinic.inject({ method: 'POST', url: `/probe/patients/${own}/fail`, headers: { ...bearer(s.accessToken), 'x-correlation-id': 'failing-handler-1' } });
+    expect(res.statusCode).toBe(404);
+    const rows = await h.auditRows('correlation_id = $1', ['failing-handler-1']);
+    expect(rows.map((r) => [r.outcome, r.status, r.reason])).toEqual([
+      ['granted', null, 'ortho.patient.own'],
+      ['error', 404, 'PATIENT.NOT_REGISTERED'],
+    ]);
+  });
+
+  it('audit store down: 503, no data, handler never runs (granted and denied paths)', async () => {
+    await admin.query('revoke insert on access.audit_events from ortholedger_app');
+    try {
+      const before = probeCalls.count;
+      for (const patient of [own, foreign]) {
+        const res = await read(patient);
+        expect(res.statusCode).toBe(503);
+        expect(res.json()).toEqual({ code: 'AUDIT.UNAVAILABLE', message: 'The request could not be completed', correlationId: expect.any(String) });
+        expect(res.body).not.toContain('PHI-PAYLOAD');
+      }
+      expect(probeCalls.count).toBe(before);
+    } finally {
+      await admin.query('grant insert on access.audit_events to ortholedger_app');
+    }
+    expect((await read(own)).statusCode).toBe(200);
+  });
+
+  it('rows cannot be changed through SQL, not even by the owner', async () => {
+    for (const statement of ['update access.audit_events set outcome = $$granted$$', 'delete from access.audit_events', 'truncate access.audit_events']) {
+      await expect(h.db.pools.app.query(statement)).rejects.toThrow();
+      await expect(h.db.pools.owner.query(statement)).rejects.toThrow(/append-only/);
+    }
+    await expect(h.db.pools.owner.query('update access.audit_head set seq = 0')).rejects.toThrow(/forwards/);
+  });
+
+  describe('tampering is found by verify at the right position', () => {
+    let k: number;
+    // The attacker has superuser-like access and switches the trigger off for the edit.
+    const asAttacker = async (sql: string, params: unknown[] = []) => {
+      await admin.query('begin');
+      await admin.query('alter table access.audit_events disable trigger user');
+      await admin.query(sql, params);
+      await admin.query('alter table access.audit_events enable trigger user');
+      await admin.query('commit');
+    };
+
+    beforeAll(async () => {
+      for (let i = 0; i < 20; i++) await read(i % 2 ? own : foreign);
+      const head = await auditHead(h.db.pools.app);
+      k = head.seq - 10;
+      expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+    });
+
+    afterEach(async () => {
+      expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true); // each case restores the row
+    });
+
+    it('an edited row', async () => {
+      const { rows } = await admin.query('select outcome, status from access.audit_events where seq = $1', [k]);
+      await asAttacker("update access.audit_events set outcome = case when outcome = 'granted' then 'denied' else 'granted' end, status = 200 where seq = $1", [k]);
+      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k, problem: 'hash_mismatch', checked: k - 1 });
+      await asAttacker('update access.audit_events set outcome = $2, status = $3 where seq = $1', [k, rows[0].outcome, rows[0].status]);
+    });
+
+    it('an edited row whose hash the attacker recomputed breaks the next link', async () => {
+      const { rows } = await admin.query('select hash from access.audit_events where seq = $1', [k]);
+      await asAttacker("update access.audit_events set hash = repeat('a', 64) where seq = $1", [k]);
+      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k });
+      await asAttacker('update access.audit_events set hash = $2 where seq = $1', [k, rows[0].hash]);
+    });
+
+    it('a deleted row', async () => {
+      const { rows } = await admin.query('select * from access.audit_events where seq = $1', [k]);
+      await asAttacker('delete from access.audit_events where seq = $1', [k]);
+      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k, problem: 'missing_row' });
+      const cols = Object.keys(rows[0]);
+      await asAttacker(`insert into access.audit_events (${cols.join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (c === 'params' && rows[0][c] ? JSON.stringify(rows[0][c]) : rows[0][c])));
+    });
+
+    it('two rows swapped (reordered)', async () => {
+      const j = k + 3;
+      const swap = async () => {
+        await asAttacker('update access.audit_events set seq = -1 where seq = $1', [k]);
+        await asAttacker('update access.audit_events set seq = $1 where seq = $2', [k, j]);
+        await asAttacker('update access.audit_events set seq = $1 where seq = -1', [j]);
+      };
+      await admin.query('alter table access.audit_events drop constraint audit_events_seq_check');
+      try {
+        await swap();
+        expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k });
+        await swap();
+      } finally {
+        await admin.query('alter table access.audit_events add constraint audit_events_seq_check check (seq > 0)');
+      }
+    });
+
+    it('the tail cut off (rows deleted at the end) disagrees with the head', async () => {
+      const head = await auditHead(h.db.pools.app);
+      const { rows } = await admin.query('select * from access.audit_events where seq = $1', [head.seq]);
+      await asAttacker('delete from access.audit_events where seq = $1', [head.seq]);
+      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: head.seq, problem: 'head_mismatch' });
+      const cols = Object.keys(rows[0]);
+      await asAttacker(`insert into access.audit_events (${cols.join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (c === 'params' && rows[0][c] ? JSON.stringify(rows[0][c]) : rows[0][c])));
+    });
+  });
+
+  it('200 concurrent appends from two app instances keep one contiguous chain', async () => {
+    const { identity } = h;
+    const before = await auditHead(h.db.pools.app);
+    // A second, independent writer (as the other API process would be) on the same table.
+    const second = await createIdentityServices(testRuntime(h.db), { clock: h.clock });
+    const writers = [identity.audit, second.audit];
+    await Promise.all(Array.from({ length: 200 }, (_, i) => writers[i % 2].record({ action: 'test.concurrent', outcome: 'granted' })));
+    const after = await auditHead(h.db.pools.app);
+    expect(after.seq - before.seq).toBe(200);
+    expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: true, checked: after.seq });
+  });
+});
