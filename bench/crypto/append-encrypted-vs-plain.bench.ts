@@ -11,7 +11,7 @@ export const names = ['append_encrypted_vs_plain'] as const;
 
 const CONCURRENCY = 4;
 const STREAMS_PER_WORKER = 25;
-const ROUNDS = 3; // alternate sides so drift on a shared machine hits both alike
+const ROUNDS = 6; // alternate sides often, so drift on a shared machine hits both alike
 
 interface Stream {
   id: string;

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BLIND_INDEX_ROOT,
+  BlindIndex,
   CryptoConfigError,
+  normalise,
+  RootKey,
   DataKeys,
   DekCache,
   EncryptedEventStore,
@@ -19,6 +23,9 @@ describe('master key rotation: re-wrap every DEK, retire the old master key', ()
   let fx: CryptoFixture;
   const patients = Array.from({ length: 30 }, () => randomUUID());
   let eventsBefore: { event_id: string; data: Buffer }[];
+  let indexBefore: string;
+  const lastNameIndex = (root: RootKey) =>
+    new BlindIndex(root, { table: 'patient_directory', column: 'last_name', index: 'exact', normalise: normalise.text }).computeHex('Lovelace');
 
   const freshReader = (provider: KeyProvider) =>
     new EncryptedEventStore({ inner: fx.inner, keys: new DataKeys({ store: new KeyStore(db.pools.app), provider, cache: new DekCache() }) });
@@ -33,6 +40,9 @@ describe('master key rotation: re-wrap every DEK, retire the old master key', ()
       await fx.store.appendToStream(`case-${randomUUID()}`, [phiEvent(p, { finding: `finding-${p}` }, 'CaseOpened')]);
     }
     eventsBefore = await rawEvents();
+    const root = await RootKey.load({ pool: db.pools.app, provider: fx.provider }, BLIND_INDEX_ROOT);
+    indexBefore = lastNameIndex(root);
+    root.close();
   });
   afterAll(async () => {
     await fx.close();
@@ -56,12 +66,14 @@ describe('master key rotation: re-wrap every DEK, retire the old master key', ()
 
     const progress: RewrapProgress[] = [];
     const report = await fx.vault.rewrapAll({ onProgress: (p) => progress.push(p), batchSize: 7 });
-    expect(report.total).toBe(patients.length * 2 - 25);
+    expect(report.total).toBe(patients.length * 2 + 1 - 25); // every DEK and the blind-index root key
     expect(report.done).toBe(report.total);
     expect(report.keyRef).toBe('local:v2');
     expect(progress[0]).toEqual({ total: report.total, done: 0, skipped: 0 });
     expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((x, y) => x - y));
-    const refs = await db.pools.owner.query('select distinct provider_key_ref from keyvault.data_keys');
+    const refs = await db.pools.owner.query(
+      'select distinct provider_key_ref from (select provider_key_ref from keyvault.data_keys union all select provider_key_ref from keyvault.index_root_keys) k',
+    );
     expect(refs.rows).toEqual([{ provider_key_ref: 'local:v2' }]);
     expect((await fx.vault.rewrapAll()).total).toBe(0); // nothing left: a rerun is a no-op
   });
@@ -80,6 +92,10 @@ describe('master key rotation: re-wrap every DEK, retire the old master key', ()
     const all = await readAllSettled(freshReader(provider), patients.length * 3);
     expect(all).toHaveLength(patients.length * 3);
     expect(all.every((e) => !e.redacted && typeof decodeJson(e.data) === 'object')).toBe(true);
+    // The root key material is unchanged by the re-wrap, so existing blind indexes still match.
+    const root = await RootKey.load({ pool: db.pools.app, provider }, BLIND_INDEX_ROOT);
+    expect(lastNameIndex(root)).toBe(indexBefore);
+    root.close();
   });
 });
 

@@ -67,6 +67,15 @@ export class DataKeys {
     count: number,
     seal: (index: number, version: number, key: Buffer) => T,
   ): Promise<T[]> {
+    // Hot path: a live lease with room and a cached key seal synchronously, with no keyvault round trip.
+    const lease = this.leases.get(streamId);
+    if (lease && lease.subjectId === subjectId && lease.remaining >= count) {
+      const cached = this.cache.peek(cacheId(streamId, lease.version));
+      if (cached) {
+        lease.remaining -= count;
+        return Array.from({ length: count }, (_, i) => seal(i, lease.version, cached.key));
+      }
+    }
     const out: T[] = [];
     while (out.length < count) {
       const segment = await this.reserve(streamId, subjectId, count - out.length);
