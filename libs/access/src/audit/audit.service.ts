@@ -22,7 +22,7 @@ export class AuditService {
     } catch (error) {
       // The database error's class and code only: its message may quote values.
       this.logger?.error(
-        { err: { type: (error as Error)?.name, code: (error as { code?: string })?.code }, action: record.action, correlationId: record.correlationId },
+        { err: { type: (error as Error)?.name, sqlState: (error as { code?: string })?.code }, action: record.action, correlationId: record.correlationId },
         'audit write failed; request refused',
       );
       throw new AccessError('AUDIT.UNAVAILABLE', 'audit write failed');
