@@ -126,6 +126,18 @@ describe('crypto-shredding: eraseSubject', () => {
     }
   });
 
+  it('a writer in another process holding a lease is refused once its cached key is gone', async () => {
+    const subject = randomUUID();
+    const stream = `patient-${subject}`;
+    const keys = new DataKeys({ store: new KeyStore(db.pools.app), provider: fx.provider, cache: new DekCache() });
+    const writer = new EncryptedEventStore({ inner: fx.inner, keys });
+    await writer.appendToStream(stream, [phiEvent(subject, { n: 1 })]); // holds a lease of 255 more encryptions
+    await fx.vault.eraseSubject(subject, 'gdpr_art17', actor);
+    keys.cache.clear(); // TTL expiry (or the listener's reconnect) in that process
+    await expect(writer.appendToStream(stream, [phiEvent(subject, { n: 2 })])).rejects.toBeInstanceOf(SubjectErased);
+    keys.close();
+  });
+
   it('the database itself refuses to bring a destroyed key back or to issue one for the erased subject', async () => {
     await expect(
       db.pools.owner.query("update keyvault.data_keys set wrapped_key = '\\x00', destroyed_at = null where subject_id = $1", [erased]),

@@ -79,13 +79,22 @@ export class DataKeys {
     const out: T[] = [];
     while (out.length < count) {
       const segment = await this.reserve(streamId, subjectId, count - out.length);
-      await this.cache.use(
-        cacheId(streamId, segment.version),
-        () => this.unwrap(streamId, segment.version),
-        ({ key }) => {
-          for (let i = 0; i < segment.count; i++) out.push(seal(out.length, segment.version, key));
-        },
-      );
+      await this.cache
+        .use(
+          cacheId(streamId, segment.version),
+          () => this.unwrap(streamId, segment.version),
+          ({ key }) => {
+            for (let i = 0; i < segment.count; i++) out.push(seal(out.length, segment.version, key));
+          },
+        )
+        .catch((error) => {
+          // Erased by another process while this one still held a lease.
+          if (error instanceof DataKeyDestroyed) {
+            this.forget([streamId]);
+            throw new SubjectErased(streamId);
+          }
+          throw error;
+        });
     }
     return out;
   }

@@ -23,15 +23,22 @@ export class ErasureListener {
 
   async start(): Promise<void> {
     const client = await this.pool.connect();
-    this.client = client;
     client.on('notification', (message) => {
       if (message.channel === ERASURES_CHANNEL && message.payload) void this.forgetSubject(message.payload);
     });
     client.on('error', (error) => {
       this.onError(error);
-      this.reconnect(client);
+      if (this.client === client) this.client = undefined;
+      client.release(true);
+      this.scheduleRestart();
     });
-    await client.query(`listen ${ERASURES_CHANNEL}`);
+    try {
+      await client.query(`listen ${ERASURES_CHANNEL}`);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    this.client = client;
   }
 
   async close(): Promise<void> {
@@ -53,14 +60,13 @@ export class ErasureListener {
     }
   }
 
-  private reconnect(broken: pg.PoolClient): void {
-    broken.release(true);
+  private scheduleRestart(): void {
     if (this.closed) return;
-    this.client = undefined;
     this.retry = setTimeout(() => {
-      this.start().catch((error) => {
+      // Erasures notified while we were away are unknown: drop every cached key and reload on demand.
+      this.start().then(() => this.keys.cache.clear()).catch((error) => {
         this.onError(error);
-        if (this.client === undefined) this.reconnect({ release: () => undefined } as unknown as pg.PoolClient);
+        this.scheduleRestart();
       });
     }, 1000);
     this.retry.unref();
