@@ -2,7 +2,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * One round trip per append: lock the stream, check idempotency and the expected revision, insert
- * the batch, move the head and notify, all inside one statement (and so one transaction).
+ * the batch and move the head, all inside one statement (and so one transaction).
  * Runs with the caller's rights (security invoker): the app role's INSERT/SELECT grants still apply.
  * Returns 'appended', 'wrong_expected' (with the current revision) or 'existing' (the rows already
  * stored under these ids, for the caller's idempotency rules; nothing written).
@@ -56,13 +56,15 @@ export const appendFunctionMigration: Migration = {
           return query select 'wrong_expected'::text, v_current, null::text, null::bigint, null::jsonb;
           return;
         end if;
-        insert into eventstore.events (stream_id, stream_revision, event_id, event_type, content_type, data, metadata)
-        select p_stream, v_current + x.n, x.id, x.t, x.ct, x.d, x.m
-          from unnest(p_ids, p_types, p_content_types, p_data, p_metadata) with ordinality as x(id, t, ct, d, m, n);
+        with inserted as (
+          insert into eventstore.events (stream_id, stream_revision, event_id, event_type, content_type, data, metadata)
+          select p_stream, v_current + x.n, x.id, x.t, x.ct, x.d, x.m
+            from unnest(p_ids, p_types, p_content_types, p_data, p_metadata) with ordinality as x(id, t, ct, d, m, n)
+          returning global_position)
+        select max(global_position) into v_last from inserted;
         update eventstore.streams set revision = v_current + v_count where stream_id = p_stream;
-        select pg_current_xact_id()::text, max(global_position) into v_commit, v_last
-          from eventstore.events where stream_id = p_stream and stream_revision > v_current;
-        perform pg_notify('ortholedger_events', p_stream);
+        v_commit := pg_current_xact_id()::text;
+        -- No NOTIFY here: it takes a cluster-wide lock at commit. The adapter notifies after commit, coalesced.
         return query select 'appended'::text, v_current + v_count, v_commit, v_last, null::jsonb;
       end $$`.execute(db);
     await sql.raw('grant execute on function eventstore.append_events(text, text, uuid[], text[], text[], bytea[], jsonb[]) to ortholedger_app').execute(db);

@@ -18,6 +18,7 @@ import {
   START,
   type SubscribeOptions,
 } from '../event-store.port';
+import { CoalescedNotifier } from './coalesced-notifier';
 import { LiveWakeups } from './live-wakeups';
 
 export const EVENTS_CHANNEL = 'ortholedger_events';
@@ -64,10 +65,12 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   private readonly maxEventBytes: number;
   private readonly wakeups: LiveWakeups;
+  private readonly notifier: CoalescedNotifier;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.wakeups = new LiveWakeups(options.pool, EVENTS_CHANNEL, options.pollIntervalMs ?? 500);
+    this.notifier = new CoalescedNotifier(options.pool, EVENTS_CHANNEL);
   }
 
   async appendToStream(
@@ -98,6 +101,7 @@ export class PostgresEventStore implements EventStore {
     const actual: bigint | 'no_stream' = current < 0n ? 'no_stream' : current;
     switch (row.outcome) {
       case 'appended':
+        this.notifier.poke();
         return {
           nextExpectedRevision: current,
           position: { commit: BigInt(row.commit_id!), prepare: BigInt(row.last_position!) },
@@ -193,6 +197,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.notifier.drain();
     await this.wakeups.close();
   }
 }
