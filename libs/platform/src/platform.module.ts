@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { type EventStore, PostgresEventStore } from '@ortholedger/event-store';
+import { type EventStore, EventStoreDbEventStore, PostgresEventStore } from '@ortholedger/event-store';
 import type { Runtime } from './runtime/runtime';
 import { APP_CONFIG, DATABASE_POOLS, RAW_EVENT_STORE } from './tokens';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -8,9 +8,13 @@ import { ReadinessRegistry } from './health/readiness.registry';
 export const LOGGER = Symbol('LOGGER');
 export const RUNTIME = Symbol('RUNTIME');
 
-function createRawEventStore(runtime: Runtime): EventStore {
+/** The adapter is chosen by configuration (EVENT_STORE); both pass the same contract suite. */
+export function createRawEventStore(runtime: Runtime): EventStore {
   if (runtime.config.eventStore === 'eventstoredb') {
-    throw new Error('EVENT_STORE=eventstoredb: adapter wiring pending');
+    return new EventStoreDbEventStore({
+      connectionString: runtime.config.eventStoreConnectionString,
+      maxEventBytes: runtime.config.maxEventBytes,
+    });
   }
   return new PostgresEventStore({ pool: runtime.pools.app, maxEventBytes: runtime.config.maxEventBytes });
 }
