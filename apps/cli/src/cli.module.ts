@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { CliRuntime } from './cli-runtime.service';
 import { DbCommand, DbMigrateCommand } from './commands/db/db-migrate.command';
 import { EventsCommand, EventsStatsCommand, EventsVerifyCommand } from './commands/events/events.command';
+import { keysCommands } from './commands/keys/keys.command';
 import { ServeCommand } from './commands/serve/serve.command';
 
 @Module({
-  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand],
+  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand, ...keysCommands],
 })
 export class CliModule {}
