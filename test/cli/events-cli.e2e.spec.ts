@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { PostgresEventStore } from '@ortholedger/event-store';
+import { event } from '../../libs/event-store/src/testing/event-store.contract';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const run = promisify(execFile);
+const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
+
+/** The built CLI, as an engineer runs it, against a test database. */
+async function cli(db: TestDatabase, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: `/tmp/ortholedger-cli-${db.name}`, LOG_LEVEL: 'silent' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('ortholedger db / events', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const stream = `cli-${randomUUID()}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    store = new PostgresEventStore({ pool: db.pools.app });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('db migrate applies every migration once', async () => {
+    const first = await cli(db, 'db', 'migrate', '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).applied).toEqual(expect.arrayContaining(['0000_app_role', '0100_event_store']));
+    const again = await cli(db, 'db', 'migrate');
+    expect(again.stdout.trim()).toBe('database is up to date');
+  });
+
+  it('events stats counts streams and events', async () => {
+    await store.appendToStream(stream, [event(), event(), event()], { expectedRevision: 'no_stream' });
+    const stats = await cli(db, 'events', 'stats', '--json');
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ streams: 1, events: 3, head: expect.stringMatching(/^\d+\/\d+$/) });
+  });
+
+  it('events verify passes, then exits 1 naming the stream after a superuser removes an event', async () => {
+    const ok = await cli(db, 'events', 'verify');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: 1 streams, 3 events/);
+    const admin = await db.admin();
+    try {
+      await admin.query('alter table eventstore.events disable trigger events_no_update_delete');
+      await admin.query('delete from eventstore.events where stream_id = $1 and stream_revision = 1', [stream]);
+      await admin.query('alter table eventstore.events enable trigger events_no_update_delete');
+    } finally {
+      await admin.end();
+    }
+    const bad = await cli(db, 'events', 'verify', '--json');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, firstBadStream: stream });
+  });
+
+  it('a bad configuration value stops the CLI with a message naming the variable', async () => {
+    const { code, stderr } = await run(process.execPath, [BIN, 'events', 'stats'], {
+      env: { ...process.env, DATABASE_URL: db.url, EVENT_STORE: 'mongodb' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('EVENT_STORE');
+  });
+});
