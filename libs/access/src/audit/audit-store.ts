@@ -7,6 +7,12 @@ const COLUMNS = [
   'outcome', 'status', 'reason', 'ip', 'user_agent', 'correlation_id', 'purpose', 'break_glass', 'params',
   'policy_version', 'prev_hash', 'hash',
 ] as const;
+const TYPES = [
+  'bigint', 'timestamptz', 'text', 'uuid', 'text', 'uuid', 'text', 'text', 'uuid', 'uuid',
+  'text', 'integer', 'text', 'text', 'text', 'text', 'text', 'boolean', 'jsonb', 'text', 'text', 'text',
+];
+/** Batches up to this size use a named prepared statement (parsed and planned once per connection). */
+const PREPARED_UP_TO = 16;
 
 export function rowFromDb(r: Record<string, any>): AuditRow {
   return {
@@ -26,6 +32,22 @@ function values(row: AuditRow): unknown[] {
   ];
 }
 
+/**
+ * One statement, one transaction: move the head from what we believe it is to the new last row,
+ * and insert the rows only if that move happened. A concurrent writer (another process) holding or
+ * having moved the head makes the UPDATE match nothing; nothing is inserted and we retry from the
+ * current head. The head row's lock serialises the chain across processes.
+ */
+function appendStatement(count: number): string {
+  const tuples = Array.from({ length: count }, (_, r) =>
+    `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 5}::${TYPES[c]}`).join(', ')})`,
+  );
+  return `with moved as (
+      update access.audit_head set seq = $3, hash = $4 where seq = $1 and hash = $2 returning 1)
+    insert into access.audit_events (${COLUMNS.join(', ')})
+    select * from (values ${tuples.join(', ')}) as v (${COLUMNS.join(', ')}) where exists (select 1 from moved)`;
+}
+
 interface Pending {
   record: AuditRecord;
   at: Date;
@@ -34,18 +56,19 @@ interface Pending {
 }
 
 /**
- * Appends audit rows in chain order with group commit: while one transaction holds the head row,
- * later records queue up and go into the next transaction together. Every caller still waits for
- * the commit that contains its row, so "written before the response" holds, at a fraction of the
- * cost of one locked transaction per request.
+ * Appends audit rows in chain order with group commit: while one append is in flight, later
+ * records queue and go into the next statement together. Every caller waits for the commit that
+ * holds its row, so "written before the response" holds at a fraction of one transaction per
+ * request. Usually one round trip per batch: the head is remembered between batches.
  */
 export class AuditStore {
   private queue: Pending[] = [];
   private draining = false;
+  private known?: AuditHead;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly options: { maxBatch?: number; timeoutMs?: number } = {},
+    private readonly options: { maxBatch?: number; timeoutMs?: number; maxRetries?: number } = {},
   ) {}
 
   append(record: AuditRecord, at: Date): Promise<AuditReceipt> {
@@ -69,6 +92,7 @@ export class AuditStore {
           const receipts = await withTimeout(this.write(batch), this.options.timeoutMs ?? 5000);
           batch.forEach((p, i) => p.resolve(receipts[i]));
         } catch (error) {
+          this.known = undefined; // the outcome is unknown: start from the stored head next time
           for (const p of batch) p.reject(error);
         }
       }
@@ -77,43 +101,30 @@ export class AuditStore {
     }
   }
 
-  /** Three round trips per batch: lock the head, insert rows + move the head, commit. */
   private async write(batch: Pending[]): Promise<AuditReceipt[]> {
-    const client = await this.pool.connect();
-    let release: Error | undefined;
-    try {
-      const opened = (await client.query(
-        "begin; set local statement_timeout = '5s'; select seq, hash from access.audit_head for update",
-      )) as unknown as Array<{ rows: Array<{ seq: string; hash: string }> }>;
-      const head = opened[2].rows[0];
-      let seq = Number(head.seq);
-      let prev = head.hash;
+    const cleaned = batch.map((p) => sanitiseAuditRecord(p.record, p.at));
+    const text = appendStatement(batch.length);
+    for (let attempt = 0; ; attempt++) {
+      const head = (this.known ??= await this.head());
       const rows: AuditRow[] = [];
-      for (const p of batch) {
-        const clean = { ...sanitiseAuditRecord(p.record, p.at), seq: ++seq };
-        const hash = auditRowHash(clean, prev);
-        rows.push({ ...clean, prevHash: prev, hash });
+      let prev = head.hash;
+      cleaned.forEach((clean, i) => {
+        const row = { ...clean, seq: head.seq + i + 1 };
+        const hash = auditRowHash(row, prev);
+        rows.push({ ...row, prevHash: prev, hash });
         prev = hash;
-      }
-      const params: unknown[] = [];
-      const tuples = rows.map((row) => {
-        const start = params.length;
-        params.push(...values(row));
-        return `(${COLUMNS.map((_, i) => `$${start + i + 1}`).join(', ')})`;
       });
-      params.push(seq, prev);
-      await client.query(
-        `with inserted as (insert into access.audit_events (${COLUMNS.join(', ')}) values ${tuples.join(', ')} returning 1)
-         update access.audit_head set seq = $${params.length - 1}, hash = $${params.length} where (select count(*) from inserted) = ${rows.length}`,
-        params,
-      );
-      await client.query('commit');
-      return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
-    } catch (error) {
-      await client.query('rollback').catch((e: Error) => (release = e));
-      throw error;
-    } finally {
-      client.release(release);
+      const last = rows[rows.length - 1];
+      const params = [head.seq, head.hash, last.seq, last.hash, ...rows.flatMap(values)];
+      const query = batch.length <= PREPARED_UP_TO ? { name: `access_audit_append_${batch.length}`, text, values: params } : { text, values: params };
+      const { rowCount } = await this.pool.query(query);
+      if (rowCount === rows.length) {
+        this.known = { seq: last.seq, hash: last.hash };
+        return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+      }
+      // Another writer moved the head since we last looked.
+      this.known = undefined;
+      if (attempt >= (this.options.maxRetries ?? 50)) throw new Error('audit head contention: gave up');
     }
   }
 }

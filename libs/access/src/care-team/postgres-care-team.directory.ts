@@ -29,11 +29,12 @@ export class PostgresCareTeamDirectory implements CareTeamDirectory {
 
   async patientFacts(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }> {
     if (!isUuid(patientId) || !isUuid(userId)) return { onCareTeam: false };
-    const { rows } = await this.pool.query<{ clinic_id: string | null; member: boolean }>(
-      `select (select clinic_id from access.patient_clinics where patient_id = $1) as clinic_id,
-              exists (select 1 from access.care_team_members where patient_id = $1 and user_id = $2) as member`,
-      [patientId, userId],
-    );
+    const { rows } = await this.pool.query<{ clinic_id: string | null; member: boolean }>({
+      name: 'access_patient_facts',
+      text: `select (select clinic_id from access.patient_clinics where patient_id = $1) as clinic_id,
+                    exists (select 1 from access.care_team_members where patient_id = $1 and user_id = $2) as member`,
+      values: [patientId, userId],
+    });
     return { clinicId: rows[0].clinic_id ?? undefined, onCareTeam: rows[0].member };
   }
 

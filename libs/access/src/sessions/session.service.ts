@@ -62,11 +62,12 @@ export class SessionService {
    */
   async check(sessionId: string, userId: string, client: Queryable = this.pool): Promise<LiveSession | { ended: SessionEndReason | 'unknown' }> {
     const now = this.clock.now();
-    const { rows } = await client.query(
-      `select ${LIVE_COLUMNS}, s.last_seen_at <= $2::timestamptz - make_interval(secs => ${TOUCH_SECONDS}) as stale
-       from access.sessions s, access.users u where s.id = $1 and s.user_id = $4 and ${LIVE_WHERE}`,
-      [sessionId, now, this.config.idleTimeoutSeconds, userId],
-    );
+    const { rows } = await client.query({
+      name: 'access_session_check', // prepared once per connection: this runs on every request
+      text: `select ${LIVE_COLUMNS}, s.last_seen_at <= $2::timestamptz - make_interval(secs => ${TOUCH_SECONDS}) as stale
+             from access.sessions s, access.users u where s.id = $1 and s.user_id = $4 and ${LIVE_WHERE}`,
+      values: [sessionId, now, this.config.idleTimeoutSeconds, userId],
+    });
     if (rows.length !== 1) return { ended: await this.endExpired(client, sessionId, now) };
     if (rows[0].stale) {
       await client.query('update access.sessions set last_seen_at = greatest(last_seen_at, $2) where id = $1 and revoked_at is null', [sessionId, now]);

@@ -1,0 +1,55 @@
+/**
+ * authz_overhead: requests/s of a protected read (ES256 JWT via passport-jwt + live session +
+ * policy with care-team lookup + one hash-chained audit row committed before the handler) vs the
+ * same handler and query behind a public route, same app, same pool, same concurrency.
+ */
+import type { BenchContext, BenchResult } from '../harness/bench.types';
+import { authzBenchApp } from './authz-bench-app';
+
+export const names = ['authz_overhead'] as const;
+
+const CONCURRENCY = 8;
+const ROUNDS = 3;
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  if (!ctx.selected(names[0])) return [];
+  const { runWorkers, perSecond, throughputResult, summarize } = ctx.timing;
+  const bench = await authzBenchApp(ctx.db);
+  try {
+    const headers = { authorization: `Bearer ${bench.accessToken}` };
+    const request = (url: string, withToken: boolean) => async () => {
+      const res = await bench.app.inject({ method: 'GET', url, headers: withToken ? headers : {} });
+      if (res.statusCode !== 200) throw new Error(`authz_overhead: ${url} answered ${res.statusCode}`);
+    };
+    const protectedRead = request(`/bench/protected/${bench.patientId}`, true);
+    const openRead = request(`/bench/open/${bench.patientId}`, false);
+    const n = ctx.scale.n(1500);
+    const phase = (op: () => Promise<void>) => runWorkers({ count: n, concurrency: CONCURRENCY, budgetMs: 8000, op });
+
+    await phase(protectedRead); // warm-up: JIT, pool connections, prepared plans
+    await phase(openRead);
+    const totals = { protected: { done: 0, ms: 0, lat: [] as number[] }, open: { done: 0, ms: 0, lat: [] as number[] } };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [key, op] of [['protected', protectedRead], ['open', openRead]] as const) {
+        const r = await phase(op);
+        totals[key].done += r.done;
+        totals[key].ms += r.ms;
+        totals[key].lat.push(...r.latenciesMs);
+      }
+    }
+    const p = summarize(totals.protected.lat);
+    const o = summarize(totals.open.lat);
+    ctx.log.info(`authz_overhead: p50 ${p.p50.toFixed(2)} ms protected vs ${o.p50.toFixed(2)} ms open; p99 ${p.p99.toFixed(2)} vs ${o.p99.toFixed(2)} ms`);
+    return [
+      throughputResult({
+        name: names[0],
+        unit: 'requests/s',
+        value: perSecond(totals.protected.done, totals.protected.ms),
+        baseline: `the same handler and query on a public route (no JWT, session, policy or audit), app.inject, concurrency ${CONCURRENCY}`,
+        baselineValue: perSecond(totals.open.done, totals.open.ms),
+      }),
+    ];
+  } finally {
+    await bench.close();
+  }
+}
