@@ -1,0 +1,53 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { auditHead, verifyAuditChain } from '@ortholedger/access';
+import { CliRuntime } from '../../cli-runtime.service';
+import { print } from '../../output/output';
+import { createProgress } from '../../output/progress';
+
+abstract class AuditSubCommand extends CommandRunner {
+  // @Inject: subclasses declare no constructor, so the type metadata would not reach Nest.
+  constructor(@Inject(CliRuntime) protected readonly runtime: CliRuntime) {
+    super();
+  }
+
+  @Option({ flags: '--json', description: 'machine-readable output' })
+  json(): boolean {
+    return true;
+  }
+}
+
+@SubCommand({ name: 'verify', description: 'walk the audit hash chain; exit 1 and name the first broken position' })
+export class AuditVerifyCommand extends AuditSubCommand {
+  async run(_params: string[], options: { json?: boolean }): Promise<void> {
+    const runtime = await this.runtime.get();
+    const head = await auditHead(runtime.pools.app);
+    const progress = createProgress('audit verify', head.seq, { json: options.json, unit: 'rows' });
+    const result = await verifyAuditChain(runtime.pools.app, { onProgress: (done, total) => progress.update(done, total) });
+    progress.stop();
+    print(!!options.json, result, () =>
+      result.ok
+        ? `ok: ${result.checked} rows, head ${result.head.seq} ${result.head.hash}`
+        : `FAILED at position ${result.brokenAt}: ${result.problem} (${result.checked} rows verified before it)`,
+    );
+    if (!result.ok) process.exitCode = 1;
+  }
+}
+
+@SubCommand({ name: 'head', description: 'print the chain head (position and hash) to anchor outside the database' })
+export class AuditHeadCommand extends AuditSubCommand {
+  async run(_params: string[], options: { json?: boolean }): Promise<void> {
+    const runtime = await this.runtime.get();
+    const head = await auditHead(runtime.pools.app);
+    print(!!options.json, { ...head, at: new Date().toISOString() }, () => `${head.seq} ${head.hash}`);
+  }
+}
+
+@Command({ name: 'audit', description: 'the tamper-evident audit log', subCommands: [AuditVerifyCommand, AuditHeadCommand] })
+export class AuditCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+export const AUDIT_COMMANDS = [AuditCommand, AuditVerifyCommand, AuditHeadCommand];

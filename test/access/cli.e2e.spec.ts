@@ -1,0 +1,69 @@
+import { Module } from '@nestjs/common';
+import { CommandFactory } from 'nest-commander';
+import { CliRuntime } from '../../apps/cli/src/cli-runtime.service';
+import { AUDIT_COMMANDS } from '../../apps/cli/src/commands/audit/audit.command';
+import { USERS_COMMANDS } from '../../apps/cli/src/commands/users/users.command';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+@Module({ providers: [CliRuntime, ...USERS_COMMANDS, ...AUDIT_COMMANDS] })
+class AccessCliModule {}
+
+/** The `users` and `audit` commands, run as `npx ortholedger ...` would, against a test database. */
+describe('CLI: users and audit commands', () => {
+  let db: TestDatabase;
+  const env = { ...process.env };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    process.env.DATABASE_URL = db.url;
+    process.env.DATA_DIR = `/tmp/ortholedger-test-${db.name}`;
+  });
+  afterAll(async () => {
+    process.env = env;
+    await db.drop();
+  });
+
+  async function cli(...args: string[]): Promise<{ out: string; code: number }> {
+    const chunks: string[] = [];
+    const write = process.stdout.write;
+    const argv = process.argv;
+    process.exitCode = 0;
+    process.argv = ['node', 'ortholedger', ...args];
+    process.stdout.write = ((chunk: string) => chunks.push(String(chunk)) > 0) as never;
+    try {
+      await CommandFactory.run(AccessCliModule, { cliName: 'ortholedger', logger: false, errorHandler: (e) => { throw e; } });
+    } finally {
+      process.stdout.write = write;
+      process.argv = argv;
+    }
+    const code = Number(process.exitCode ?? 0);
+    process.exitCode = 0;
+    return { out: chunks.join(''), code };
+  }
+
+  it('creates a clinic and a user, disables and resets them, and verifies the audit chain', async () => {
+    const clinicId = (await cli('users', 'add-clinic', '--name', 'CLI Clinic')).out.trim();
+    expect(clinicId).toMatch(/^[0-9a-f-]{36}$/);
+    const created = JSON.parse((await cli('users', 'create', '--realm', 'clinic', '--role', 'dentist', '--clinic', clinicId, '--email', 'cli.dentist@example.test', '--json')).out);
+    expect(created.user).toMatchObject({ realm: 'clinic', role: 'dentist', clinicId, passwordChangeRequired: true });
+    expect(created.oneTimePassword).toMatch(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
+    expect((await cli('users', 'reset-mfa', 'cli.dentist@example.test', '--realm', 'clinic')).out).toContain('reset-mfa: done');
+    const disabled = JSON.parse((await cli('users', 'disable', created.user.id, '--json')).out);
+    expect(disabled.disabled).toBe(true);
+
+    const head = JSON.parse((await cli('audit', 'head', '--json')).out);
+    expect(head.seq).toBe(4); // clinic, create, reset-mfa, disable: each audited with realm 'cli'
+    const verify = await cli('audit', 'verify', '--json');
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.out)).toMatchObject({ ok: true, checked: 4 });
+
+    const admin = await db.admin();
+    await admin.query('alter table access.audit_events disable trigger user');
+    await admin.query("update access.audit_events set reason = 'role:platform_admin' where seq = 2");
+    await admin.query('alter table access.audit_events enable trigger user');
+    await admin.end();
+    const broken = await cli('audit', 'verify');
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('FAILED at position 2: hash_mismatch');
+  });
+});
