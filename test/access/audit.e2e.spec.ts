@@ -37,6 +37,7 @@ describe('audit log', () => {
     const tag = `n-rows-${Date.now()}`;
     const results = await Promise.all(Array.from({ length: n }, (_, i) => read(i % 3 === 0 ? foreign : own, `${tag}-${i}`)));
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(40);
+    expect(results.every((r) => r.headers['cache-control'] === 'no-store' && typeof r.headers['x-correlation-id'] === 'string')).toBe(true);
     expect(results.filter((r) => r.statusCode === 403)).toHaveLength(20);
     const rows = await h.auditRows('correlation_id like $1', [`${tag}-%`]);
     expect(rows).toHaveLength(n);

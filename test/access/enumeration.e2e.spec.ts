@@ -91,4 +91,19 @@ describe('login does not reveal which accounts exist', () => {
     expect(after.statusCode).toBe(200);
     expect(await h.auditRows("action = 'users.unlock' and resource_id = $1", [victim.id])).toHaveLength(1);
   });
+
+  it('per-IP throttling: 100 failures from one address block that address only', async () => {
+    const user = await h.createUser('clinic', 'dentist', existing[0].clinicId);
+    h.clock.advance(60 * 60_000);
+    for (let i = 0; i < 100; i++) {
+      expect((await attempt(`spray-${i}@example.test`, '10.99.0.1', `spray-${i}-abcdefgh`)).status).toBe(401);
+    }
+    const login = (ip: string) => h.clinic.inject({ method: 'POST', url: '/auth/login', remoteAddress: ip, payload: { email: user.email, password: user.password } });
+    const blocked = await login('10.99.0.1');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().code).toBe('AUTH.TOO_MANY_ATTEMPTS');
+    expect((await login('10.99.0.2')).statusCode).toBe(200);
+    h.clock.advance(16 * 60_000);
+    expect((await login('10.99.0.1')).statusCode).toBe(200); // the window has passed
+  });
 });

@@ -80,6 +80,9 @@ describe('identity administration, demo identities, keys and route declarations'
     expect(first.statusCode).toBe(200);
     const second = await h.clinic.inject({ method: 'POST', url: '/auth/mfa/verify', headers: bearer(token), payload: { recoveryCode: user.recoveryCodes![1] } });
     expect(second.statusCode).toBe(401);
+    // Enrolment happens once; a second factor is replaced only through support's MFA reset.
+    const again = await h.clinic.inject({ method: 'POST', url: '/auth/mfa/enroll', headers: bearer(await challenge()) });
+    expect(again.statusCode).toBe(409);
   });
 
   it('a route without an access declaration is refused before its handler', async () => {
