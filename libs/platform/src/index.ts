@@ -11,3 +11,5 @@ export * from './health/health.module';
 export * from './health/readiness.registry';
 export * from './platform.module';
 export * from './tokens';
+export * from './event-store/encrypted-event-store.factory';
+export * from './command-handling';

@@ -5,3 +5,7 @@ export const DATABASE_POOLS = Symbol('DATABASE_POOLS');
 export const RAW_EVENT_STORE = Symbol('RAW_EVENT_STORE');
 /** Which realm an HTTP app serves: 'clinic' or 'backoffice'. */
 export const REALM = Symbol('REALM');
+/** The EncryptedEventStore over RAW_EVENT_STORE: application code appends and reads plaintext here. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+/** The key provider chosen by KEY_PROVIDER (local keyring file or AWS KMS), one per app. */
+export const KEY_PROVIDER = Symbol('KEY_PROVIDER');

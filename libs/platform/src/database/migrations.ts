@@ -4,6 +4,7 @@ import { eventStoreMigrations } from '@ortholedger/event-store';
 import { keyvaultMigrations } from '@ortholedger/crypto';
 import { accessMigrations } from '@ortholedger/access';
 import { APP_ROLE } from './database';
+import { idempotencyMigrations } from '../command-handling/idempotency/idempotency.migration';
 
 const baseline: Record<string, Migration> = {
   '0000_app_role': {
@@ -31,7 +32,7 @@ async function currentDatabase(db: Kysely<any>): Promise<string> {
 
 /** Every library's migrations, ordered by their numeric prefix. */
 export function allMigrations(): Record<string, Migration> {
-  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations, ...accessMigrations };
+  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations, ...accessMigrations, ...idempotencyMigrations };
 }
 
 class StaticProvider implements MigrationProvider {

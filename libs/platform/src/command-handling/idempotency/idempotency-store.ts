@@ -1,0 +1,60 @@
+import { createHash, createHmac } from 'node:crypto';
+import type pg from 'pg';
+import { IdempotencyKeyReused, InvalidCommandHeader } from '../command-errors';
+
+export type IdempotencyBegin =
+  | { readonly kind: 'execute' }
+  | { readonly kind: 'replay'; readonly status: number; readonly body: Record<string, unknown> };
+
+const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** The Idempotency-Key header as sent (a bare token or a quoted sf-string), or undefined when absent. */
+export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const raw = Array.isArray(header) ? header.join(',') : header;
+  const key = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  if (!KEY.test(key)) throw new InvalidCommandHeader('Idempotency-Key', 'must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
+  return key;
+}
+
+/** The key as stored and written into event metadata: scoped to the actor, not reversible to what the client sent. */
+export const idempotencyKeyDigest = (actorId: string, key: string): string =>
+  createHash('sha256').update(`${actorId}\u001f${key}`).digest('hex');
+
+/** Binds a key to one request (method, path, body) without storing the body or anything guessable from it. */
+export const requestFingerprint = (key: string, request: string): string => createHmac('sha256', key).update(request).digest('hex');
+
+/**
+ * A key is bound to its first request's fingerprint; a completed request's response is replayed.
+ * A request still in flight (or whose process died) is simply executed again: its ids and event
+ * ids derive from the key, so the stream recognises the earlier append and nothing is written twice.
+ */
+export class IdempotencyStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async begin(actorId: string, keyDigest: string, fingerprint: string, route: string): Promise<IdempotencyBegin> {
+    const inserted = await this.pool.query(
+      `insert into command_idempotency.requests (actor_id, key_digest, fingerprint, route) values ($1, $2, $3, $4)
+       on conflict do nothing`,
+      [actorId, keyDigest, fingerprint, route.slice(0, 200)],
+    );
+    if (inserted.rowCount === 1) return { kind: 'execute' };
+    const { rows } = await this.pool.query<{ fingerprint: string; response_status: number | null; response_body: Record<string, unknown> | null }>(
+      'select fingerprint, response_status, response_body from command_idempotency.requests where actor_id = $1 and key_digest = $2',
+      [actorId, keyDigest],
+    );
+    const row = rows[0];
+    if (!row) return { kind: 'execute' };
+    if (row.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
+    if (row.response_status !== null && row.response_body !== null) return { kind: 'replay', status: row.response_status, body: row.response_body };
+    return { kind: 'execute' };
+  }
+
+  async complete(actorId: string, keyDigest: string, status: number, body: Record<string, unknown>): Promise<void> {
+    await this.pool.query(
+      `update command_idempotency.requests set response_status = $3, response_body = $4, completed_at = now()
+        where actor_id = $1 and key_digest = $2 and response_status is null`,
+      [actorId, keyDigest, status, JSON.stringify(body)],
+    );
+  }
+}
