@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AccessModule, type AccessModuleOptions } from '@ortholedger/access';
-import { HealthModule, PlatformModule, REALM, type Runtime } from '@ortholedger/platform';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CommandHandlingModule, HealthModule, PlatformModule, REALM, type Runtime } from '@ortholedger/platform';
+import { PatientModule } from './patient/patient.module';
+import { TreatmentCaseModule } from './treatment-case/treatment-case.module';
 
 /** Test and embedding hooks for the access layer (clock, care-team directory, policy parameters). */
 export type ClinicAccessOptions = Omit<AccessModuleOptions, 'realm'>;
@@ -17,6 +20,11 @@ export class ClinicApiModule {
         HealthModule,
         // Every route passes the access guard; only the health probes are public.
         AccessModule.forRoot(runtime, logger, { ...access, realm: 'clinic', publicModules: [HealthModule, ...(access.publicModules ?? [])] }),
+        // Commands and queries dispatch through the buses; the in-memory EventBus is used for nothing.
+        CqrsModule.forRoot(),
+        CommandHandlingModule,
+        PatientModule,
+        TreatmentCaseModule,
       ],
       providers: [{ provide: REALM, useValue: 'clinic' }],
       exports: [REALM],

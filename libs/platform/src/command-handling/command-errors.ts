@@ -63,3 +63,13 @@ export class IdempotencyKeyReused extends CommandHandlingError {
     this.name = 'IdempotencyKeyReused';
   }
 }
+
+/** A path id that is not a lower-case UUID: refused before any lookup. */
+export class InvalidPathId extends CommandHandlingError {
+  readonly code = 'REQUEST.INVALID_ID';
+  readonly kind = 'bad_request';
+  constructor(param: string) {
+    super(`${param} must be a lower-case UUID`);
+    this.name = 'InvalidPathId';
+  }
+}

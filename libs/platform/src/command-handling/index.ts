@@ -11,3 +11,4 @@ export * from './http/revision-etag.interceptor';
 export * from './http/command-request.interceptor';
 export * from './http/command-route.decorators';
 export * from './command-handling.module';
+export * from './http/validation';

@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ACCESS_SERVICES, type AccessServices } from '@ortholedger/access';
+
+/** A care-team member must be an active clinic user of the patient's clinic. Names the id only. */
+export class CareTeamMemberInvalid extends Error {
+  readonly code = 'PATIENT.CARE_TEAM_MEMBER_INVALID';
+  readonly kind = 'validation';
+  constructor(userId: string) {
+    super(`user ${userId} is not an active member of this clinic`);
+    this.name = 'CareTeamMemberInvalid';
+  }
+}
+
+/** The domain cannot know who exists; this checks care-team candidates against the identity store. */
+@Injectable()
+export class ClinicMembers {
+  constructor(@Inject(ACCESS_SERVICES) private readonly access: AccessServices) {}
+
+  async assertCanJoin(clinicId: string, userIds: readonly string[]): Promise<void> {
+    for (const userId of new Set(userIds)) {
+      const user = await this.access.users.get(userId).catch((error: { code?: string }) => {
+        if (error?.code === 'ACCESS.USER_NOT_FOUND') return undefined;
+        throw error;
+      });
+      if (!user || user.realm !== 'clinic' || user.clinicId !== clinicId || user.disabled) throw new CareTeamMemberInvalid(userId);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { CareTeamMemberDto as AssignCareTeamMemberRequest } from '../register-patient/register-patient.request.dto';

@@ -1,0 +1,61 @@
+import type {
+  CareTeamRole, ConsentGiver, ConsentStatus, ConsentType, ContactDetails, Demographics, Guardian, PatientEvent, PersonName,
+} from '@ortholedger/domain';
+
+export interface PatientView {
+  patientId: string;
+  clinicId: string;
+  registeredAt: string;
+  registeredBy: string;
+  name: PersonName;
+  dateOfBirth: string;
+  contact: ContactDetails;
+  chartNumber: string;
+  guardian?: Guardian;
+  consents: Partial<Record<ConsentType, { status: ConsentStatus; formVersion: string; givenBy: ConsentGiver; recordedAt: string }>>;
+  careTeam: { userId: string; role: CareTeamRole }[];
+  /** When demographics were last corrected, if ever (the corrections themselves are events). */
+  correctedAt?: string;
+  revision: number;
+}
+
+type Draft = Omit<PatientView, 'revision'>;
+
+/**
+ * The current patient record folded from its stream. The domain state keeps no demographics (no
+ * rule needs them), so the view applies registrations and corrections itself.
+ */
+export function patientView(events: readonly PatientEvent[], revision: bigint): PatientView | undefined {
+  let view: Draft | undefined;
+  for (const event of events) view = apply(view, event);
+  return view && { ...view, revision: Number(revision) };
+}
+
+function apply(view: Draft | undefined, event: PatientEvent): Draft | undefined {
+  if (event.type === 'PatientRegistered') {
+    const { patientId, clinicId, occurredAt, registeredBy, name, dateOfBirth, contact, chartNumber, guardian } = event.data;
+    return { patientId, clinicId, registeredAt: occurredAt, registeredBy, name, dateOfBirth, contact, chartNumber, ...(guardian ? { guardian } : {}), consents: {}, careTeam: [] };
+  }
+  if (!view) return view;
+  switch (event.type) {
+    case 'PatientDemographicsCorrected': {
+      const { guardian, ...fields } = event.data.corrections;
+      const next: Draft = { ...view, ...(fields as Partial<Demographics>), correctedAt: event.data.occurredAt };
+      if (guardian === null) delete next.guardian;
+      else if (guardian !== undefined) next.guardian = guardian;
+      return next;
+    }
+    case 'CareTeamMemberAssigned':
+      return { ...view, careTeam: [...view.careTeam.filter((m) => m.userId !== event.data.userId), { userId: event.data.userId, role: event.data.role }] };
+    case 'CareTeamMemberRemoved':
+      return { ...view, careTeam: view.careTeam.filter((m) => m.userId !== event.data.userId) };
+    case 'ConsentRecorded': {
+      const { consentType, status, formVersion, givenBy, recordedAt } = event.data;
+      return { ...view, consents: { ...view.consents, [consentType]: { status, formVersion, givenBy, recordedAt } } };
+    }
+    case 'PatientTransferred':
+      return { ...view, clinicId: event.data.toClinicId, careTeam: [] };
+    default:
+      return view;
+  }
+}

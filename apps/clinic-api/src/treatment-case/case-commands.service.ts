@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  caseStream, DomainError, treatmentCaseDecider, type CaseCommand, type CaseEvent, type CaseState,
+} from '@ortholedger/domain';
+import type { EventStore } from '@ortholedger/event-store';
+import { type CommandEnvelope, EVENT_STORE, handleCommand, type LoadedStream, loadStream } from '@ortholedger/platform';
+import { CasePatients } from './case-patients';
+import type { CaseCommandResponse } from './dto/case-command.response';
+
+type CreatedIds = Partial<Pick<CaseCommandResponse, 'findingId' | 'scanId' | 'planId' | 'orderId' | 'checkId'>>;
+
+/** The case stream through the generic handler; Nest command handlers are thin adapters over `run`. */
+@Injectable()
+export class CaseCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly patients: CasePatients,
+  ) {}
+
+  /** For an existing case; the patient (the stream's key subject) comes from the case itself. */
+  async run(command: Exclude<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope, created: CreatedIds = {}): Promise<CaseCommandResponse> {
+    const { caseId } = command.data;
+    const patientId = await this.patients.patientOf(caseId);
+    if (!patientId) throw new DomainError('TREATMENT_CASE.NOT_OPENED', `case ${caseId} has not been opened`);
+    return this.append(patientId, command, envelope, created);
+  }
+
+  /** A new case stream, filed under the patient so that erasing the patient shreds the case too. */
+  open(command: Extract<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope): Promise<CaseCommandResponse> {
+    return this.append(command.data.patientId, command, envelope, {});
+  }
+
+  load(caseId: string): Promise<LoadedStream<CaseEvent, CaseState>> {
+    return loadStream(this.store, treatmentCaseDecider, 'treatment_case', caseStream(caseId));
+  }
+
+  private async append(patientId: string, command: CaseCommand, envelope: CommandEnvelope, created: CreatedIds): Promise<CaseCommandResponse> {
+    const { caseId, entryId } = command.data;
+    const target = { store: this.store, decider: treatmentCaseDecider, aggregate: 'treatment_case' as const, streamId: caseStream(caseId), subjectId: patientId };
+    const outcome = await handleCommand(target, command, envelope);
+    return { caseId, entryId, revision: Number(outcome.revision), ...created };
+  }
+}
