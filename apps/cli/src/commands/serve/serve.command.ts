@@ -1,4 +1,5 @@
 import { Command, CommandRunner } from 'nest-commander';
+import { createIdentityServices, formatDemoIdentities, seedDemoIdentities } from '@ortholedger/access';
 import { createLogger } from '@ortholedger/platform';
 import { createClinicApi } from '../../../../clinic-api/src/clinic-api.app';
 import { createAdminApi } from '../../../../admin-api/src/admin-api.app';
@@ -23,6 +24,11 @@ export class ServeCommand extends CommandRunner {
     const admin = await createAdminApi(runtime, logger);
     await clinic.listen({ port: config.clinicApiPort, host });
     await admin.listen({ port: config.adminApiPort, host });
+    if (!config.production && process.env.DEMO_DATA !== 'off') {
+      // The embedded default's demo clinic; one-time passwords go to stdout only, never to the log.
+      const identity = await createIdentityServices(runtime, { logger });
+      process.stdout.write(`${formatDemoIdentities(await seedDemoIdentities(identity))}\n\n`);
+    }
     process.stdout.write(
       `OrthoLedger is running\n` +
         `  clinic API: http://${host}:${config.clinicApiPort}\n` +
