@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Canaries, expectStatus, findings, openCase, proposePlan } from './support/workflow-fixtures';
+import { type Clinician, WorkflowHarness } from './support/workflow-harness';
+import { patientAndCaseRoutes, type RouteIds } from './support/workflow-routes';
+
+describe('access to patients and cases through HTTP', () => {
+  let h: WorkflowHarness;
+  let clinicA: string;
+  let clinicB: string;
+  let treating: Clinician;
+  let colleague: Clinician;
+  let teamDentist: Clinician;
+  let teamOrtho: Clinician;
+  let otherClinicOrtho: Clinician;
+  let ids: RouteIds;
+
+  beforeAll(async () => {
+    h = await WorkflowHarness.start();
+    clinicA = await h.clinic('Clinic A');
+    clinicB = await h.clinic('Clinic B');
+    treating = await h.user('orthodontist', clinicA);
+    colleague = await h.user('orthodontist', clinicA); // same clinic, not on the care team
+    teamDentist = await h.user('dentist', clinicA);
+    teamOrtho = await h.user('orthodontist', clinicA);
+    otherClinicOrtho = await h.user('orthodontist', clinicB);
+    const c = new Canaries();
+    const { patientId, caseId } = await openCase(h, treating, c);
+    for (const member of [teamDentist, teamOrtho]) {
+      await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/care-team`, { userId: member.id, role: member.role }), 201);
+    }
+    const finding = await expectStatus(h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    const plan = await proposePlan(h, caseId, 1, c);
+    ids = { patientId, caseId, planId: plan.planId, memberId: teamDentist.id, entryId: finding.entryId, otherClinicId: clinicB };
+  });
+  afterAll(async () => h?.stop());
+
+  it.each([
+    ['an orthodontist of another clinic', () => otherClinicOrtho],
+    ['an orthodontist of the same clinic who is not on the care team', () => colleague],
+  ])('%s gets 403 on every patient and case route, each denial audited, nothing written', async (_label, who) => {
+    const outsider = who();
+    const routes = patientAndCaseRoutes(h, ids);
+    expect(routes).toHaveLength(19);
+    for (const route of routes) {
+      const events = await h.eventCount();
+      const audited = (await h.auditRows()).length;
+      const reply = await h.call(outsider, route.method, route.url, route.body);
+      expect({ route: route.name, status: reply.status, code: reply.body?.code }).toEqual({ route: route.name, status: 403, code: 'ACCESS.DENIED' });
+      expect(JSON.stringify(reply.body)).not.toMatch(/Givenname|Familyname|Diagnosis/);
+      expect(await h.eventCount()).toBe(events);
+      const rows = (await h.auditRows()).slice(audited);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ actor_id: outsider.id, outcome: 'denied', status: 403, patient_id: ids.patientId });
+    }
+  });
+
+  it('lets only the treating orthodontist approve, and audits the refusals', async () => {
+    for (const who of [teamOrtho, teamDentist]) {
+      const reply = await h.call(who, 'POST', `/cases/${ids.caseId}/plans/${ids.planId}/approval`, { version: 1 });
+      expect(reply.status).toBe(403);
+      expect(reply.body.code).toBe('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+      const [row] = (await h.auditRows('actor_id = $1 and outcome = $2', [who.id, 'error'])).slice(-1);
+      expect(row).toMatchObject({ status: 403, reason: 'TREATMENT_CASE.NOT_TREATING_ORTHODONTIST', patient_id: ids.patientId });
+    }
+    const approved = await h.call(treating, 'POST', `/cases/${ids.caseId}/plans/${ids.planId}/approval`, { version: 1 });
+    expect(approved.status).toBe(200);
+  });
+
+  it('the care team reads the case; clinic staff of another clinic does not', async () => {
+    expect((await h.call(teamDentist, 'GET', `/cases/${ids.caseId}`)).status).toBe(200);
+    const foreignStaff = await h.user('clinic_staff', clinicB);
+    expect((await h.call(foreignStaff, 'GET', `/cases/${ids.caseId}`)).status).toBe(403);
+    expect((await h.call(foreignStaff, 'GET', `/patients/${ids.patientId}`)).status).toBe(403);
+  });
+
+  it('an unknown case is 403 (no existence oracle) and a malformed id never reaches the store', async () => {
+    expect((await h.call(treating, 'GET', `/cases/${randomUUID()}`)).status).toBe(403);
+    expect((await h.call(treating, 'GET', '/cases/not-a-uuid')).status).toBe(403);
+    expect((await h.call(treating, 'GET', `/cases/${ids.caseId.toUpperCase()}`)).status).toBe(403);
+  });
+
+  it('a transfer moves access to the new clinic and ends the former care team', async () => {
+    const c = new Canaries();
+    const { patientId, caseId } = await openCase(h, treating, c);
+    await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved' }), 200);
+    expect((await h.call(treating, 'GET', `/patients/${patientId}`)).status).toBe(403);
+    expect((await h.call(treating, 'GET', `/cases/${caseId}`)).status).toBe(403);
+    const staffB = await h.user('clinic_staff', clinicB);
+    const patient = await h.call(staffB, 'GET', `/patients/${patientId}`);
+    expect(patient.status).toBe(200);
+    expect(patient.body).toMatchObject({ clinicId: clinicB, careTeam: [] });
+  });
+});
