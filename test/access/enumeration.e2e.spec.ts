@@ -7,6 +7,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * status, same body (given the same correlation id), comparable time; throttling and lock-out
  * included. 50 existing and 50 unknown names, 10 rounds each: 500 + 500 attempts.
  */
+// Hundreds of argon2id verifications / HTTP round trips: generous on a busy CI machine.
+jest.setTimeout(240_000);
+
 describe('login does not reveal which accounts exist', () => {
   let h: AccessHarness;
   const existing: TestUser[] = [];

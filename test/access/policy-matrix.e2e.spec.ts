@@ -47,6 +47,9 @@ function expected(role: Role, key: string, relation: Relation, inside: boolean, 
   return scope === 'any' || relation === 'own' || (scope === 'clinic' && relation === 'same_clinic');
 }
 
+// Hundreds of argon2id verifications / HTTP round trips: generous on a busy CI machine.
+jest.setTimeout(240_000);
+
 describe('access policy matrix', () => {
   let h: AccessHarness;
   let clinicA: string;

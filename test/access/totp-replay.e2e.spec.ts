@@ -2,6 +2,9 @@ import { base32Decode, TotpReplayGuard, totpAt, totpStep } from '@ortholedger/ac
 import { AccessHarness, type TestUser } from './support/access-harness';
 
 /** TOTP codes are single use: sequential replays, out-of-window steps and parallel races. */
+// Hundreds of argon2id verifications / HTTP round trips: generous on a busy CI machine.
+jest.setTimeout(240_000);
+
 describe('TOTP replay', () => {
   let h: AccessHarness;
   let clinic: string;

@@ -105,6 +105,6 @@ export async function createAccessServices(runtime: AccessRuntime, realm: Realm,
   const login = new LoginService(realm, pool, clock, config, keyring, hasher, new LoginThrottle(pool, clock, config), tokens, audit);
   const mfa = new MfaService(realm, pool, clock, keyring, tokens, sessions, sessionTokens, login, audit);
   const account = new AccountService(realm, pool, clock, tokens, sessions, sessionTokens, hasher, login, policy, audit);
-  const authenticator = new JwtAuthenticator(tokens, key, sessions);
+  const authenticator = new JwtAuthenticator(tokens, key, sessions, clock);
   return { ...base, realm, tokens, login, mfa, account, authenticator };
 }

@@ -1,10 +1,12 @@
 import { Passport } from 'passport';
-import { ExtractJwt, Strategy as JwtStrategy, type StrategyOptionsWithoutRequest, type VerifiedCallback } from 'passport-jwt';
+import { ExtractJwt, Strategy as JwtStrategy, type StrategyOptionsWithRequest, type VerifiedCallback } from 'passport-jwt';
+import type { Clock } from '../clock';
 import type { RealmSigningKey } from '../keys/jwt-keys';
 import type { AccessSubject } from '../policy/policy.types';
 import type { SessionService } from '../sessions/session.service';
 import { claimsValid, checkTokenHeader, type TokenService } from './token.service';
 import type { TokenClaims } from './token.types';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export type AuthFailure = 'unauthenticated' | 'session_ended';
 
@@ -18,7 +20,7 @@ export type AuthOutcome =
  * the verify callback, so setting the options per request cannot leak between requests.
  */
 class ClockedJwtStrategy extends JwtStrategy {
-  constructor(options: StrategyOptionsWithoutRequest, verify: (payload: TokenClaims, done: VerifiedCallback) => void, private readonly perRequest: () => object) {
+  constructor(options: StrategyOptionsWithRequest, verify: (request: unknown, payload: TokenClaims, done: VerifiedCallback) => void, private readonly perRequest: () => object) {
     super(options, verify as never);
   }
   override authenticate(req: unknown, options?: unknown): void {
@@ -32,12 +34,19 @@ class ClockedJwtStrategy extends JwtStrategy {
 export class JwtAuthenticator {
   // Our own passport instance: the global one is process-wide and several apps share a process in tests.
   private readonly passport = new Passport();
+  private readonly verified = new VerifiedTokenCache();
+  private readonly bearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
-  constructor(tokens: TokenService, key: RealmSigningKey, sessions: SessionService) {
+  constructor(
+    private readonly tokens: TokenService,
+    key: RealmSigningKey,
+    private readonly sessions: SessionService,
+    private readonly clock: Clock,
+  ) {
     const lifetime = tokens.lifetimeOf('access');
     const strategy = new ClockedJwtStrategy(
       {
-        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        jwtFromRequest: this.bearer,
         secretOrKeyProvider: (_req: unknown, raw: string, done: (err: unknown, key?: string) => void) => {
           // A KeyObject where the types say string: jsonwebtoken accepts both and skips re-parsing.
           try {
@@ -49,20 +58,13 @@ export class JwtAuthenticator {
         issuer: tokens.issuer,
         audience: tokens.audience,
         algorithms: ['ES256'],
+        passReqToCallback: true,
       },
-      (payload, done) => {
+      (request: unknown, payload: TokenClaims, done: VerifiedCallback) => {
         if (!claimsValid(payload, 'access', tokens.realm, lifetime)) return done(null, false, { failure: 'unauthenticated' });
-        sessions.check(payload.sid as string, payload.sub).then((live) => {
-          if ('ended' in live) return done(null, false, { failure: 'session_ended', userId: payload.sub, sessionId: payload.sid });
-          // The token's role and clinic must still be the user's: the session row is the truth.
-          if (live.role !== payload.role || (live.clinicId ?? undefined) !== payload.clinic || live.realm !== tokens.realm) {
-            return done(null, false, { failure: 'session_ended', userId: payload.sub, sessionId: payload.sid });
-          }
-          const subject: AccessSubject = {
-            userId: live.userId, realm: live.realm, role: live.role, clinicId: live.clinicId, sessionId: live.sessionId, mfa: live.mfa, breakGlass: live.breakGlass,
-          };
-          return done(null, { subject, passwordMustChange: live.passwordMustChange });
-        }, (error: unknown) => done(error));
+        const raw = this.bearer(request as never);
+        if (raw) this.verified.set(raw, payload);
+        this.live(payload).then((outcome) => done(null, 'subject' in outcome ? outcome : false, outcome), (error: unknown) => done(error));
       },
       () => tokens.verifyOptions(lifetime),
     );
@@ -70,6 +72,9 @@ export class JwtAuthenticator {
   }
 
   authenticate(request: unknown): Promise<AuthOutcome> {
+    const raw = this.bearer(request as never);
+    const claims = raw ? this.verified.get(raw, Math.floor(this.clock.now().getTime() / 1000)) : undefined;
+    if (claims) return this.live(claims);
     return new Promise((resolve, reject) => {
       const handler = this.passport.authenticate('jwt', { session: false }, (error: unknown, user: AuthOutcome | false, info: unknown) => {
         if (error) return reject(error);
@@ -79,5 +84,18 @@ export class JwtAuthenticator {
       });
       handler(request, {}, (error: unknown) => (error ? reject(error) : resolve({ failure: 'unauthenticated' })));
     });
+  }
+
+  /** The session behind verified claims, on every request: revocation takes effect at once. */
+  private async live(claims: TokenClaims): Promise<AuthOutcome> {
+    const live = await this.sessions.check(claims.sid as string, claims.sub);
+    const ended = { failure: 'session_ended', userId: claims.sub, sessionId: claims.sid } as const;
+    if ('ended' in live) return ended;
+    // The token's role and clinic must still be the user's: the session row is the truth.
+    if (live.role !== claims.role || (live.clinicId ?? undefined) !== claims.clinic || live.realm !== this.tokens.realm) return ended;
+    const subject: AccessSubject = {
+      userId: live.userId, realm: live.realm, role: live.role, clinicId: live.clinicId, sessionId: live.sessionId, mfa: live.mfa, breakGlass: live.breakGlass,
+    };
+    return { subject, passwordMustChange: live.passwordMustChange };
   }
 }
