@@ -55,6 +55,8 @@ describe('CLI: users and audit commands', () => {
     expect(head.seq).toBe(4); // clinic, create, reset-mfa, disable: each audited with realm 'cli'
     const verify = await cli('audit', 'verify', '--json');
     expect(verify.code).toBe(0);
+    const { rows } = await db.pools.owner.query('select realm, role, purpose from access.audit_events order by seq limit 1');
+    expect(rows[0]).toMatchObject({ realm: 'cli', role: 'engineer', purpose: expect.stringMatching(/^cli:/) });
     expect(JSON.parse(verify.out)).toMatchObject({ ok: true, checked: 4 });
 
     const admin = await db.admin();
