@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { eventStoreMigrations } from '@ortholedger/event-store';
 import { keyvaultMigrations } from '@ortholedger/crypto';
 import { accessMigrations } from '@ortholedger/access';
+import { readModelMigrations } from '@ortholedger/read-models';
 import { APP_ROLE } from './database';
 import { idempotencyMigrations } from '../command-handling/idempotency/idempotency.migration';
 
@@ -32,7 +33,7 @@ async function currentDatabase(db: Kysely<any>): Promise<string> {
 
 /** Every library's migrations, ordered by their numeric prefix. */
 export function allMigrations(): Record<string, Migration> {
-  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations, ...accessMigrations, ...idempotencyMigrations };
+  return { ...baseline, ...eventStoreMigrations, ...keyvaultMigrations, ...accessMigrations, ...idempotencyMigrations, ...readModelMigrations };
 }
 
 class StaticProvider implements MigrationProvider {

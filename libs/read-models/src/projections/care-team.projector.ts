@@ -1,0 +1,98 @@
+import { isPatientStream } from '../runner/decode-event';
+import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
+import { Orphans } from './orphans';
+
+export const CARE_TEAM = 'care_team';
+const TYPES = new Set(['PatientRegistered', 'CareTeamMemberAssigned', 'CareTeamMemberRemoved', 'PatientTransferred']);
+
+interface Team {
+  clinicId: string;
+  updatedAt: string;
+  members: Map<string, { role: string; assignedAt: string }>;
+}
+
+/**
+ * Who may see a patient: patient <-> clinician rows and the patient's clinic, for the access
+ * policies (CareTeamDirectory). Ids and roles only, nothing to encrypt.
+ */
+export class CareTeamProjection implements Projection {
+  readonly name = CARE_TEAM;
+  readonly version = 1;
+  readonly tables = ['care_team', 'care_team_patients'];
+  readonly description = "patient <-> clinician membership and each patient's clinic, for access policies";
+
+  handles(event: { streamId: string; type: string }): boolean {
+    return isPatientStream(event.streamId) && TYPES.has(event.type);
+  }
+
+  async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext, changes: BatchChanges): Promise<void> {
+    const live = events.filter((e) => !e.redacted);
+    const ids = [...new Set(live.map((e) => e.subjectId!))];
+    const teams = await this.load(ids, ctx);
+    const dirty = new Set<string>();
+    const orphans = new Orphans();
+    for (const event of live) {
+      const id = event.subjectId!;
+      const d = event.data;
+      if (event.type === 'PatientRegistered') {
+        teams.set(id, { clinicId: d.clinicId, updatedAt: d.occurredAt, members: new Map() });
+      } else {
+        const team = teams.get(id);
+        if (!team) {
+          orphans.add(event);
+          continue;
+        }
+        team.updatedAt = d.occurredAt;
+        if (event.type === 'CareTeamMemberAssigned') {
+          const known = team.members.get(d.userId);
+          team.members.set(d.userId, { role: d.role, assignedAt: known?.assignedAt ?? d.occurredAt });
+        } else if (event.type === 'CareTeamMemberRemoved') {
+          team.members.delete(d.userId);
+        } else if (event.type === 'PatientTransferred') {
+          team.clinicId = d.toClinicId;
+          team.members.clear();
+        }
+      }
+      dirty.add(id);
+    }
+    await orphans.check(ctx);
+    await this.write([...dirty], teams, ctx);
+    for (const id of dirty) changes.subjects.add(id);
+    const redacted = [...new Set(events.filter((e) => e.redacted).map((e) => e.subjectId!))];
+    await this.eraseSubjects(redacted, ctx);
+  }
+
+  async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
+    if (subjectIds.length === 0) return;
+    await ctx.db.deleteFrom('care_team').where('patient_id', 'in', [...subjectIds]).execute();
+    await ctx.db.deleteFrom('care_team_patients').where('patient_id', 'in', [...subjectIds]).execute();
+  }
+
+  private async load(ids: string[], ctx: ProjectionContext): Promise<Map<string, Team>> {
+    const teams = new Map<string, Team>();
+    if (ids.length === 0) return teams;
+    const patients = await ctx.db.selectFrom('care_team_patients').selectAll().where('patient_id', 'in', ids).execute();
+    for (const p of patients) teams.set(p.patient_id, { clinicId: p.clinic_id, updatedAt: new Date(p.updated_at).toISOString(), members: new Map() });
+    const members = await ctx.db.selectFrom('care_team').selectAll().where('patient_id', 'in', ids).execute();
+    for (const m of members) teams.get(m.patient_id)?.members.set(m.user_id, { role: m.role, assignedAt: new Date(m.assigned_at).toISOString() });
+    return teams;
+  }
+
+  /** Rewrites the touched patients' rows: simpler than diffing, and one statement per table. */
+  private async write(ids: string[], teams: Map<string, Team>, ctx: ProjectionContext): Promise<void> {
+    if (ids.length === 0) return;
+    await ctx.db.deleteFrom('care_team').where('patient_id', 'in', ids).execute();
+    const members = ids.flatMap((id) =>
+      [...teams.get(id)!.members].map(([userId, m]) => ({ patient_id: id, user_id: userId, role: m.role, assigned_at: m.assignedAt })),
+    );
+    for (let i = 0; i < members.length; i += 1000) await ctx.db.insertInto('care_team').values(members.slice(i, i + 1000)).execute();
+    const patients = ids.map((id) => ({ patient_id: id, clinic_id: teams.get(id)!.clinicId, updated_at: teams.get(id)!.updatedAt }));
+    for (let i = 0; i < patients.length; i += 1000) {
+      await ctx.db
+        .insertInto('care_team_patients')
+        .values(patients.slice(i, i + 1000))
+        .onConflict((oc) => oc.column('patient_id').doUpdateSet((eb) => ({ clinic_id: eb.ref('excluded.clinic_id'), updated_at: eb.ref('excluded.updated_at') })))
+        .execute();
+    }
+  }
+}

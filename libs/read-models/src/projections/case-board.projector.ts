@@ -1,0 +1,106 @@
+import { type CaseEvent, type CaseState, evolveCase, nextAction } from '@ortholedger/domain';
+import type { ReadModelKeys } from '../keys/read-model-keys';
+import type { CaseBoardTable } from '../schema/read-model.db';
+import { isCaseStream } from '../runner/decode-event';
+import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
+import { type CaseSummary, evolveSummary } from './case-board.summary';
+import { Orphans } from './orphans';
+
+export const CASE_BOARD = 'case_board';
+
+interface BoardRow {
+  caseId: string;
+  state: CaseState;
+  summary: CaseSummary;
+  revision: bigint;
+  updatedAt: string;
+}
+
+/**
+ * One row per case for work queues ("my cases awaiting approval"): ids, status, next action and
+ * current stage in clear, from the domain's own evolve/nextAction; an encrypted short summary.
+ */
+export class CaseBoardProjection implements Projection {
+  readonly name = CASE_BOARD;
+  readonly version = 1;
+  readonly tables = [CASE_BOARD];
+  readonly description = 'cases: patient, clinic, treating orthodontist, status, current stage, next action; encrypted summary';
+
+  constructor(private readonly keys: ReadModelKeys) {}
+
+  handles(event: { streamId: string }): boolean {
+    return isCaseStream(event.streamId);
+  }
+
+  async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext, changes: BatchChanges): Promise<void> {
+    const cipher = this.keys.cipher(CASE_BOARD);
+    const live = events.filter((e) => !e.redacted);
+    const ids = [...new Set(live.map((e) => e.data.caseId as string))];
+    const rows = new Map<string, BoardRow>();
+    if (ids.length > 0) {
+      const stored = await ctx.db.selectFrom('case_board').selectAll().where('case_id', 'in', ids).execute();
+      for (const r of stored) {
+        rows.set(r.case_id, {
+          caseId: r.case_id,
+          state: r.state as CaseState,
+          summary: cipher.decryptJson<CaseSummary>(CASE_BOARD, 'summary', r.case_id, r.summary),
+          revision: BigInt(r.revision),
+          updatedAt: new Date(r.updated_at).toISOString(),
+        });
+      }
+    }
+    const dirty = new Set<string>();
+    const orphans = new Orphans();
+    for (const event of live) {
+      const caseId = event.data.caseId as string;
+      const row = rows.get(caseId);
+      if (!row && event.type !== 'CaseOpened') {
+        orphans.add(event);
+        continue;
+      }
+      const state = evolveCase(row?.state ?? { status: 'NotOpened' }, event as unknown as CaseEvent);
+      const summary = evolveSummary(row?.summary, event)!;
+      rows.set(caseId, { caseId, state, summary, revision: event.revision, updatedAt: event.data.occurredAt });
+      dirty.add(caseId);
+      changes.subjects.add(event.subjectId!);
+    }
+    await orphans.check(ctx);
+    const values: CaseBoardTable[] = [];
+    for (const caseId of dirty) {
+      const { state, summary, revision, updatedAt } = rows.get(caseId)!;
+      if (state.status === 'NotOpened') continue;
+      values.push({
+        case_id: caseId,
+        patient_id: state.patientId,
+        clinic_id: state.clinicId,
+        treating_orthodontist_id: state.treatingOrthodontistId,
+        status: state.status,
+        next_action: nextAction(state),
+        current_stage: summary.lastCheck?.stage ?? null,
+        opened_at: state.openedAt,
+        updated_at: updatedAt,
+        revision: revision.toString(),
+        state: JSON.stringify(state),
+        summary: cipher.encryptJson(CASE_BOARD, 'summary', caseId, summary),
+      } as CaseBoardTable);
+    }
+    for (let i = 0; i < values.length; i += 500) {
+      await ctx.db
+        .insertInto('case_board')
+        .values(values.slice(i, i + 500) as never)
+        .onConflict((oc) =>
+          oc.column('case_id').doUpdateSet((eb) => {
+            const columns = Object.keys(values[0]).filter((c) => c !== 'case_id');
+            return Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never;
+          }),
+        )
+        .execute();
+    }
+    const redacted = [...new Set(events.filter((e) => e.redacted).map((e) => e.subjectId!))];
+    await this.eraseSubjects(redacted, ctx);
+  }
+
+  async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
+    if (subjectIds.length > 0) await ctx.db.deleteFrom('case_board').where('patient_id', 'in', [...subjectIds]).execute();
+  }
+}

@@ -1,0 +1,120 @@
+import type pg from 'pg';
+import type { ReadModelKeys } from '../keys/read-model-keys';
+import { CASE_BOARD } from '../projections/case-board.projector';
+import type { CaseSummary } from '../projections/case-board.summary';
+import type { SearchScope } from '../search/search.types';
+
+export interface CaseBoardRecord {
+  caseId: string;
+  patientId: string;
+  clinicId: string;
+  treatingOrthodontistId: string;
+  status: string;
+  nextAction: string;
+  currentStage: number | null;
+  openedAt: string;
+  updatedAt: string;
+  revision: string;
+  /** Only when the caller may read clinical content of this case. */
+  summary?: CaseSummary;
+}
+
+export interface CaseListQuery {
+  readonly scopes: readonly SearchScope[];
+  readonly status?: string;
+  readonly nextAction?: string;
+  readonly treatingOrthodontistId?: string;
+  readonly limit: number;
+  /** Opaque cursor from the previous page. */
+  readonly cursor?: string;
+}
+
+const toRecord = (r: Record<string, any>): CaseBoardRecord => ({
+  caseId: r.case_id,
+  patientId: r.patient_id,
+  clinicId: r.clinic_id,
+  treatingOrthodontistId: r.treating_orthodontist_id,
+  status: r.status,
+  nextAction: r.next_action,
+  currentStage: r.current_stage,
+  openedAt: new Date(r.opened_at).toISOString(),
+  updatedAt: new Date(r.updated_at).toISOString(),
+  revision: String(r.revision),
+});
+
+/** Reads of case_board: work queues filtered by the access scopes in SQL, before the limit. */
+export class CaseBoardQueries {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly keys: ReadModelKeys,
+  ) {}
+
+  async list(query: CaseListQuery): Promise<{ cases: CaseBoardRecord[]; nextCursor?: string }> {
+    if (query.scopes.length === 0) return { cases: [] };
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const scopes = query.scopes.map((s) => {
+      const parts: string[] = [];
+      if (s.clinicId !== undefined) parts.push(`b.clinic_id = ${p(s.clinicId)}::uuid`);
+      if (s.careTeamMember !== undefined) parts.push(`exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = ${p(s.careTeamMember)}::uuid)`);
+      return parts.length === 0 ? 'true' : `(${parts.join(' and ')})`;
+    });
+    const where = [`(${scopes.join(' or ')})`];
+    if (query.status) where.push(`b.status = ${p(query.status)}`);
+    if (query.nextAction) where.push(`b.next_action = ${p(query.nextAction)}`);
+    if (query.treatingOrthodontistId) where.push(`b.treating_orthodontist_id = ${p(query.treatingOrthodontistId)}::uuid`);
+    const after = decodeCursor(query.cursor);
+    if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);
+    const { rows } = await this.pool.query(
+      `select b.* from read_models.case_board b where ${where.join(' and ')}
+        order by b.updated_at desc, b.case_id desc limit ${p(query.limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit).map(toRecord);
+    const last = page[page.length - 1];
+    return { cases: page, ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+  }
+
+  async byId(caseId: string, withSummary: boolean): Promise<CaseBoardRecord | undefined> {
+    const { rows } = await this.pool.query('select * from read_models.case_board where case_id = $1', [caseId]);
+    if (!rows[0]) return undefined;
+    return withSummary ? this.withSummary(rows[0]) : toRecord(rows[0]);
+  }
+
+  /** For the access guard: whose data a case is. */
+  async patientOf(caseId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ patient_id: string }>({
+      name: 'read_models_case_patient',
+      text: 'select patient_id from read_models.case_board where case_id = $1',
+      values: [caseId],
+    });
+    return rows[0]?.patient_id;
+  }
+
+  /** Rows as stored, for callers that decide per row whether the summary may be shown. */
+  async rawByIds(caseIds: readonly string[]): Promise<Map<string, Record<string, any>>> {
+    if (caseIds.length === 0) return new Map();
+    const { rows } = await this.pool.query('select case_id, summary from read_models.case_board where case_id = any($1::uuid[])', [caseIds]);
+    return new Map(rows.map((r) => [r.case_id as string, r]));
+  }
+
+  withSummary(row: Record<string, any>): CaseBoardRecord {
+    const summary = this.keys.cipher(CASE_BOARD).decryptJson<CaseSummary>(CASE_BOARD, 'summary', row.case_id, row.summary);
+    return { ...toRecord(row), summary };
+  }
+}
+
+function encodeCursor(r: CaseBoardRecord): string {
+  return Buffer.from(JSON.stringify({ u: r.updatedAt, id: r.caseId })).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { u: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value.u === 'string' && !Number.isNaN(Date.parse(value.u)) && /^[0-9a-f-]{36}$/.test(value.id)) return value;
+  } catch {
+    // fall through
+  }
+  throw Object.assign(new Error('cursor is not valid'), { code: 'QUERY.INVALID_CURSOR', kind: 'bad_request' });
+}

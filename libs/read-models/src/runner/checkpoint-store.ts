@@ -1,0 +1,108 @@
+import { type Kysely, sql } from 'kysely';
+import { type Position, START } from '@ortholedger/event-store';
+import type { ReadModelDatabase } from '../schema/read-model.db';
+import { LIVE_SCHEMA, type Target } from '../schema/tables';
+
+export interface Checkpoint {
+  readonly projection: string;
+  readonly target: Target;
+  readonly version: number;
+  readonly generation: number;
+  readonly position: Position;
+  readonly eventsSeen: number;
+  readonly lastEventAt: Date | null;
+  readonly updatedAt: Date;
+  readonly failure: { at: Date; code: string; detail: string } | null;
+}
+
+type Row = ReadModelDatabase['projection_checkpoints'];
+
+function toCheckpoint(row: Record<string, any>): Checkpoint {
+  return {
+    projection: row.projection,
+    target: row.target,
+    version: row.version,
+    generation: row.generation,
+    position: { commit: BigInt(row.pos_commit), prepare: BigInt(row.pos_prepare) },
+    eventsSeen: Number(row.events_seen),
+    lastEventAt: row.last_event_at,
+    updatedAt: row.updated_at,
+    failure: row.failed_at ? { at: row.failed_at, code: row.failure_code, detail: row.failure_detail } : null,
+  };
+}
+
+const checkpoints = (db: Kysely<ReadModelDatabase>) => db.withSchema(LIVE_SCHEMA);
+
+/** Per-projection checkpoints (one row per projection and target), always in the live schema. */
+export const CheckpointStore = {
+  async get(db: Kysely<ReadModelDatabase>, projection: string, target: Target): Promise<Checkpoint | undefined> {
+    const row = await checkpoints(db)
+      .selectFrom('projection_checkpoints')
+      .selectAll()
+      .where('projection', '=', projection)
+      .where('target', '=', target)
+      .executeTakeFirst();
+    return row ? toCheckpoint(row) : undefined;
+  },
+
+  async all(db: Kysely<ReadModelDatabase>): Promise<Checkpoint[]> {
+    const rows = await checkpoints(db).selectFrom('projection_checkpoints').selectAll().orderBy('projection').orderBy('target').execute();
+    return rows.map(toCheckpoint);
+  },
+
+  /** The checkpoint, created at the start of the log when the projection never ran. */
+  async ensure(db: Kysely<ReadModelDatabase>, projection: string, target: Target, version: number): Promise<Checkpoint> {
+    await checkpoints(db)
+      .insertInto('projection_checkpoints')
+      .values({ projection, target, version, pos_commit: START.commit.toString(), pos_prepare: START.prepare.toString(), events_seen: 0 } as Partial<Row> as never)
+      .onConflict((oc) => oc.columns(['projection', 'target']).doNothing())
+      .execute();
+    return (await CheckpointStore.get(db, projection, target))!;
+  },
+
+  /** Locks the row for this transaction; the caller compares it with what it read from (fencing). */
+  async lock(db: Kysely<ReadModelDatabase>, projection: string, target: Target): Promise<Checkpoint | undefined> {
+    const row = await checkpoints(db)
+      .selectFrom('projection_checkpoints')
+      .selectAll()
+      .where('projection', '=', projection)
+      .where('target', '=', target)
+      .forUpdate()
+      .executeTakeFirst();
+    return row ? toCheckpoint(row) : undefined;
+  },
+
+  async advance(
+    db: Kysely<ReadModelDatabase>,
+    from: Checkpoint,
+    to: { position: Position; seen: number; lastEventAt: Date | null },
+  ): Promise<void> {
+    await checkpoints(db)
+      .updateTable('projection_checkpoints')
+      .set({
+        pos_commit: to.position.commit.toString(),
+        pos_prepare: to.position.prepare.toString(),
+        events_seen: sql`events_seen + ${to.seen}`,
+        last_event_at: to.lastEventAt ?? from.lastEventAt,
+        updated_at: sql`now()`,
+        failed_at: null,
+        failure_code: null,
+        failure_detail: null,
+      } as never)
+      .where('projection', '=', from.projection)
+      .where('target', '=', from.target)
+      .execute();
+  },
+
+  /** Recorded outside the failed transaction so `projections status` and readiness show it. */
+  async fail(db: Kysely<ReadModelDatabase>, projection: string, target: Target, code: string, detail: string): Promise<void> {
+    await checkpoints(db)
+      .updateTable('projection_checkpoints')
+      .set({ failed_at: sql`now()`, failure_code: code, failure_detail: detail.slice(0, 500) } as never)
+      .where('projection', '=', projection)
+      .where('target', '=', target)
+      .execute();
+  },
+};
+
+export const samePosition = (a: Position, b: Position) => a.commit === b.commit && a.prepare === b.prepare;

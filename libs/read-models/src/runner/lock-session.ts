@@ -1,0 +1,70 @@
+import pg from 'pg';
+
+const LOCK_CLASS = 0x4f4c; // "OL": keeps our advisory locks apart from anyone else's on the server
+
+/**
+ * A dedicated connection holding session-level advisory locks (one per projection and target)
+ * and listening for wake-ups. If the connection dies every lock is gone: `onLost` fires and the
+ * owner must stop advancing those projections (the checkpoint fencing covers the moment between).
+ */
+export class LockSession {
+  private client?: pg.Client;
+  private readonly held = new Set<string>();
+  private lost = false;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly handlers: { onNotification?: (channel: string, payload?: string) => void; onLost?: () => void } = {},
+  ) {}
+
+  get connected(): boolean {
+    return !!this.client && !this.lost;
+  }
+
+  async connect(channels: readonly string[] = []): Promise<void> {
+    const client = new pg.Client({ ...this.config, application_name: 'ortholedger-projections' });
+    client.on('notification', (m) => this.handlers.onNotification?.(m.channel, m.payload));
+    client.on('error', () => this.markLost(client));
+    client.on('end', () => this.markLost(client));
+    await client.connect();
+    for (const channel of channels) await client.query(`listen ${channel}`);
+    this.client = client;
+    this.lost = false;
+  }
+
+  /** True when this session now holds (or already held) the lock. */
+  async tryLock(name: string): Promise<boolean> {
+    if (this.held.has(name)) return true;
+    if (!this.client || this.lost) return false;
+    const { rows } = await this.client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [LOCK_CLASS, name]);
+    if (rows[0].ok) this.held.add(name);
+    return rows[0].ok;
+  }
+
+  async unlock(name: string): Promise<void> {
+    if (!this.held.delete(name) || !this.client || this.lost) return;
+    await this.client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, name]).catch(() => undefined);
+  }
+
+  holds(name: string): boolean {
+    return this.held.has(name);
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.held.clear();
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private markLost(client: pg.Client): void {
+    if (this.client !== client || this.lost) return;
+    this.lost = true;
+    this.held.clear();
+    this.client = undefined;
+    client.end().catch(() => undefined);
+    this.handlers.onLost?.();
+  }
+}
+
+export const lockName = (projection: string, target: string) => `ortholedger:projection:${projection}:${target}`;

@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import { ERASURES_CHANNEL } from '@ortholedger/crypto';
+import { EVENTS_CHANNEL } from '@ortholedger/event-store';
+import type { ReadModelDatabase } from '../schema/read-model.db';
+import type { EventSource } from './event-source';
+import { LockSession, lockName } from './lock-session';
+import type { Projection } from './projection';
+import { ProjectionRunner, type RunnerLog } from './projection-runner';
+import { runLive } from './run-loops';
+import { sleep } from './transient';
+
+export interface ProjectionHostOptions {
+  /** The app pool: Kysely writes go through it; the lock session connects with its settings. */
+  readonly pool: pg.Pool;
+  readonly db: Kysely<ReadModelDatabase>;
+  readonly source: EventSource;
+  readonly projections: readonly Projection[];
+  readonly log?: RunnerLog;
+  /** Backstop when no NOTIFY arrives (EventStoreDB, lost wake-ups). */
+  readonly pollIntervalMs?: number;
+  /** How often a standby host retries the locks it does not hold. */
+  readonly lockRetryMs?: number;
+  readonly batchSize?: number;
+}
+
+/**
+ * Keeps the live read models current in this process: for every projection whose advisory lock it
+ * wins (one active runner per projection across all processes), it runs the live loop; the others
+ * are retried periodically so a standby takes over when the leader's connection goes away.
+ */
+export class ProjectionHost {
+  private readonly session: LockSession;
+  private readonly controller = new AbortController();
+  private runner?: ProjectionRunner;
+  private loop?: Promise<void>;
+  private wakeup?: () => void;
+  private sweepRequested = true;
+  private sessionLost = false;
+  private slice?: AbortController;
+
+  constructor(private readonly options: ProjectionHostOptions) {
+    const config = (options.pool as unknown as { options: pg.ClientConfig }).options;
+    this.session = new LockSession(config, {
+      onNotification: (channel) => {
+        if (channel === ERASURES_CHANNEL) this.sweepRequested = true;
+        this.wakeup?.();
+      },
+      onLost: () => {
+        // Our locks are gone: stop advancing at once; supervise() reconnects and competes again.
+        this.sessionLost = true;
+        this.slice?.abort();
+      },
+    });
+  }
+
+  /** Projections this process currently advances, and those stopped by a poison event. */
+  status(): { leading: string[]; failed: Record<string, { code: string; detail: string }> } {
+    return { leading: this.runner?.active ?? [], failed: Object.fromEntries(this.runner?.failures ?? []) };
+  }
+
+  start(): void {
+    this.loop ??= this.supervise();
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    this.wakeup?.();
+    await this.loop;
+    await this.session.close();
+  }
+
+  private async supervise(): Promise<void> {
+    const { signal } = this.controller;
+    const log = this.options.log;
+    while (!signal.aborted) {
+      try {
+        if (!this.session.connected) {
+          this.runner = undefined;
+          this.sessionLost = false;
+          await this.session.connect([EVENTS_CHANNEL, ERASURES_CHANNEL]);
+          this.sweepRequested = true;
+        }
+        const held: Projection[] = [];
+        for (const p of this.options.projections) if (await this.session.tryLock(lockName(p.name, 'live'))) held.push(p);
+        if (held.length !== (this.runner?.active.length ?? 0) + (this.runner?.failures.size ?? 0)) {
+          this.runner = new ProjectionRunner({ db: this.options.db, source: this.options.source, projections: held, target: 'live', batchSize: this.options.batchSize, log });
+          await this.runner.init();
+          if (held.length > 0) log?.info({ projections: held.map((p) => p.name) }, 'projection runner leading');
+        }
+        await this.runFor(this.options.lockRetryMs ?? 2000);
+      } catch (error) {
+        log?.warn({ code: (error as { code?: string }).code ?? (error as Error).name }, 'projection host retrying');
+        await sleep(1000, signal);
+      }
+    }
+  }
+
+  /** Runs the live loop for a while, then returns so unheld locks are retried. */
+  private async runFor(ms: number): Promise<void> {
+    const slice = new AbortController();
+    this.slice = slice;
+    const stop = () => slice.abort();
+    const timer = setTimeout(stop, ms);
+    this.controller.signal.addEventListener('abort', stop, { once: true });
+    try {
+      if (!this.runner || this.runner.active.length === 0) return await sleep(ms, slice.signal);
+      await runLive(this.runner, {
+        signal: slice.signal,
+        log: this.options.log,
+        takeSweepRequest: () => {
+          const wanted = this.sweepRequested;
+          this.sweepRequested = false;
+          return wanted;
+        },
+        wake: () => this.wait(slice.signal),
+      });
+    } finally {
+      clearTimeout(timer);
+      this.controller.signal.removeEventListener('abort', stop);
+      if (this.sessionLost) this.runner = undefined;
+    }
+  }
+
+  private wait(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs ?? 500);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeup = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

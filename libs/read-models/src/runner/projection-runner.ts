@@ -1,0 +1,236 @@
+import { type Kysely, sql } from 'kysely';
+import { comparePositions, type Position, positionToString, type RecordedEvent } from '@ortholedger/event-store';
+import type { ReadModelDatabase } from '../schema/read-model.db';
+import { schemaOf, type Target } from '../schema/tables';
+import { type MemberPlan, neededIndexes, planMember } from './batch-plan';
+import { type Checkpoint, CheckpointStore, samePosition } from './checkpoint-store';
+import { erasedAmong, sweepErasures } from './erasure-sweep';
+import type { EventSource, Opened } from './event-source';
+import { PoisonEvent, type Projection } from './projection';
+import { describeError, isTransient } from './transient';
+
+/** Channel the runners NOTIFY on at commit: search indexes and waiting readers listen. */
+export const READ_MODELS_CHANNEL = 'ortholedger_read_models';
+
+export interface RunnerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface RunnerOptions {
+  /** Kysely over the app pool (live) or the owner pool (shadow rebuilds). */
+  readonly db: Kysely<ReadModelDatabase>;
+  readonly source: EventSource;
+  readonly projections: readonly Projection[];
+  readonly target: Target;
+  readonly batchSize?: number;
+  readonly log?: RunnerLog;
+  /** Test hook: runs inside each batch transaction just before commit (throw to simulate a crash). */
+  readonly faults?: { inTransaction?(batch: number): void | Promise<void> };
+}
+
+export interface StepResult {
+  readonly read: number;
+  readonly applied: number;
+  readonly caughtUp: boolean;
+}
+
+interface Member {
+  readonly projection: Projection;
+  checkpoint: Checkpoint;
+}
+
+class Fenced extends Error {
+  constructor(readonly projection: string) {
+    super(`checkpoint of ${projection} moved under this runner`);
+  }
+}
+
+class MemberFailed extends Error {
+  constructor(readonly projection: string, readonly error: unknown, readonly at: Position) {
+    super(`projector ${projection} failed`);
+  }
+}
+
+const silent: RunnerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Catch-up projection runner for a group of projections over one read of `$all`: events are read
+ * and decrypted once per batch, each projection applies the part after its own checkpoint, and
+ * every projection's writes and its checkpoint commit in one transaction (exactly-once effects).
+ * The checkpoint row is locked and compared first (fencing), so a runner that lost its lock or
+ * raced a swap cannot apply anything twice. A poison event stops that projection only.
+ */
+export class ProjectionRunner {
+  readonly failures = new Map<string, { code: string; detail: string }>();
+  private readonly members = new Map<string, Member>();
+  private readonly batchSize: number;
+  private readonly log: RunnerLog;
+  private batches = 0;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.log = options.log ?? silent;
+  }
+
+  get target(): Target {
+    return this.options.target;
+  }
+
+  /** Projections this runner still advances (not failed, not dropped). */
+  get active(): string[] {
+    return [...this.members.keys()];
+  }
+
+  checkpoint(projection: string): Checkpoint | undefined {
+    return this.members.get(projection)?.checkpoint;
+  }
+
+  async init(): Promise<void> {
+    for (const projection of this.options.projections) {
+      const checkpoint = await CheckpointStore.ensure(this.options.db, projection.name, this.options.target, projection.version);
+      this.members.set(projection.name, { projection, checkpoint });
+    }
+  }
+
+  /** Stops advancing a projection (its lock was lost); its checkpoint stays where it committed. */
+  drop(projection: string): void {
+    this.members.delete(projection);
+  }
+
+  /**
+   * Reads one batch after the lowest checkpoint and applies it, in its own transaction or, for
+   * the final drain of a swap, inside the caller's.
+   */
+  async step(within?: Kysely<ReadModelDatabase>): Promise<StepResult> {
+    const members = [...this.members.values()];
+    if (members.length === 0) return { read: 0, applied: 0, caughtUp: true };
+    const from = members.map((m) => m.checkpoint.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+    const raw = await this.options.source.read(from, this.batchSize);
+    const opened = await this.open(raw, members);
+    const stops = new Map<string, { position: Position; error: Error }>();
+    for (let attempt = 0; attempt <= members.length; attempt++) {
+      const plans = new Map(members.map((m) => [m.projection.name, planMember(raw, opened, m.projection, m.checkpoint.position, stops.get(m.projection.name))]));
+      const poisoned = [...plans.values()].find((p) => p.poison);
+      if (within && poisoned) throw poisoned.poison; // a swap never goes ahead with a stopped projection
+      try {
+        await this.commit(plans, within);
+      } catch (error) {
+        if (within) throw error; // the caller's transaction is aborted now; it decides what next
+        if (error instanceof Fenced) {
+          await this.reload(error.projection);
+          return { read: raw.length, applied: 0, caughtUp: false };
+        }
+        if (error instanceof MemberFailed && !isTransient(error.error)) {
+          const poison = error.error instanceof PoisonEvent ? error.error : (error.error as Error);
+          stops.set(error.projection, { position: error.error instanceof PoisonEvent ? error.error.position : error.at, error: poison });
+          continue; // redo the batch: that projection stops before the event, the others go on
+        }
+        throw error instanceof MemberFailed ? error.error : error;
+      }
+      let applied = 0;
+      for (const [name, plan] of plans) {
+        applied += plan.events.length;
+        if (plan.poison) await this.fail(name, plan);
+      }
+      return { read: raw.length, applied, caughtUp: raw.length < this.batchSize };
+    }
+    throw new Error('projection batch could not be applied');
+  }
+
+  /** Erasures only (no new events): called when idle and on erasure notifications. */
+  async sweep(): Promise<void> {
+    if (this.members.size === 0) return;
+    await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
+  }
+
+  private async open(raw: readonly RecordedEvent[], members: readonly Member[]): Promise<Map<number, Opened>> {
+    const needed = neededIndexes(raw, members.map((m) => ({ projection: m.projection, position: m.checkpoint.position })));
+    const results = await this.options.source.open(needed.map((i) => raw[i]));
+    return new Map(needed.map((index, k) => [index, results[k]]));
+  }
+
+  private async commit(plans: Map<string, MemberPlan>, within?: Kysely<ReadModelDatabase>): Promise<void> {
+    const { target } = this.options;
+    const notice = { projections: [] as string[], erased: new Set<string>() };
+    const body = async (trx: Kysely<ReadModelDatabase>) => {
+      const ctx = { db: trx.withSchema(schemaOf(target)) };
+      // Every checkpoint row first, in name order (as a swap locks them), before any table is written:
+      // no deadlock with a swap, and a runner that lost its lock or raced a swap stops here.
+      const names = [...plans.keys()].sort();
+      const locked = new Map<string, Checkpoint>();
+      for (const name of names) {
+        const member = this.members.get(name)!;
+        const row = await CheckpointStore.lock(trx, name, target);
+        if (!row || row.generation !== member.checkpoint.generation || !samePosition(row.position, member.checkpoint.position)) {
+          throw new Fenced(name);
+        }
+        locked.set(name, row);
+      }
+      for (const name of names) {
+        const plan = plans.get(name)!;
+        const member = this.members.get(name)!;
+        if (plan.events.length > 0) {
+          const changes = { subjects: new Set<string>() };
+          try {
+            await member.projection.apply(plan.events, ctx, changes);
+            const erased = await erasedAmong(trx, changes.subjects);
+            if (erased.length > 0) await member.projection.eraseSubjects(erased, ctx);
+          } catch (error) {
+            throw new MemberFailed(name, error, plan.events[0].position);
+          }
+          notice.projections.push(name);
+        }
+        for (const subject of await sweepErasures(trx, member.projection, target, ctx)) notice.erased.add(subject);
+        if (plan.advanceTo) await CheckpointStore.advance(trx, locked.get(name)!, { position: plan.advanceTo, seen: plan.seen, lastEventAt: plan.lastEventAt });
+      }
+      if (target === 'live' && (notice.projections.length > 0 || notice.erased.size > 0)) {
+        const erased = [...notice.erased];
+        const payload = JSON.stringify({ p: notice.projections, ...(erased.length <= 100 ? { e: erased } : { r: 1 }) });
+        await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${payload})`.execute(trx);
+      }
+      await this.options.faults?.inTransaction?.(++this.batches);
+    };
+    if (within) await body(within);
+    else await this.options.db.transaction().execute(body);
+    for (const [name, plan] of plans) {
+      const member = this.members.get(name)!;
+      if (plan.advanceTo) {
+        member.checkpoint = {
+          ...member.checkpoint,
+          position: plan.advanceTo,
+          eventsSeen: member.checkpoint.eventsSeen + plan.seen,
+          lastEventAt: plan.lastEventAt ?? member.checkpoint.lastEventAt,
+          failure: null,
+        };
+      }
+    }
+  }
+
+  private async reload(name: string): Promise<void> {
+    const member = this.members.get(name);
+    const fresh = await CheckpointStore.get(this.options.db, name, this.options.target);
+    if (member && fresh) member.checkpoint = fresh;
+  }
+
+  private async fail(name: string, plan: MemberPlan): Promise<void> {
+    const { code, detail } = describeError(plan.poison);
+    const poison = plan.poison instanceof PoisonEvent ? plan.poison : undefined;
+    this.members.delete(name);
+    this.failures.set(name, { code, detail });
+    this.log.error(
+      {
+        alert: 'projection_stopped',
+        projection: name,
+        target: this.options.target,
+        code,
+        streamId: poison?.streamId ?? (plan.poison as { streamId?: string })?.streamId,
+        revision: (poison?.revision ?? (plan.poison as { revision?: bigint })?.revision)?.toString(),
+        position: poison ? positionToString(poison.position) : undefined,
+      },
+      'projection stopped at an event it cannot apply; fix the cause, then restart or rebuild it',
+    );
+    await CheckpointStore.fail(this.options.db, name, this.options.target, code, detail).catch(() => undefined);
+  }
+}
