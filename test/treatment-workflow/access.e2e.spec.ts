@@ -30,7 +30,7 @@ describe('access to patients and cases through HTTP', () => {
     }
     const finding = await expectStatus(h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
     const plan = await proposePlan(h, caseId, 1, c);
-    ids = { patientId, caseId, planId: plan.planId, memberId: teamDentist.id, entryId: finding.entryId, otherClinicId: clinicB };
+    ids = { patientId, caseId, planId: plan.planId as string, memberId: teamDentist.id, entryId: finding.entryId, otherClinicId: clinicB };
   });
   afterAll(async () => h?.stop());
 

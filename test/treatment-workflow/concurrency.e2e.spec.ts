@@ -33,7 +33,7 @@ describe('two approvals racing on the same plan', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { caseId, planId } = await pendingPlan();
       const etag = (await h.call(ortho, 'GET', `/cases/${caseId}`)).headers.etag as string;
-      const headers = withIfMatch ? { 'if-match': etag } : {};
+      const headers: Record<string, string> = withIfMatch ? { 'if-match': etag } : {};
       const replies = await Promise.all([0, 1].map(() => h.call(ortho, 'POST', `/cases/${caseId}/plans/${planId}/approval`, { version: 1 }, headers)));
       const statuses = replies.map((r) => r.status).sort();
       outcomes.push(statuses);

@@ -2,7 +2,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { createHttpApp, type Runtime } from '@ortholedger/platform';
 import { type ClinicAccessOptions, ClinicApiModule } from './clinic-api.module';
+import { serveOpenApi } from './openapi/openapi';
 
 export async function createClinicApi(runtime: Runtime, logger: Logger, access?: ClinicAccessOptions): Promise<NestFastifyApplication> {
-  return createHttpApp(ClinicApiModule.forRoot(runtime, logger, access), { logger: logger.child({ app: 'clinic-api' }) });
+  return createHttpApp(ClinicApiModule.forRoot(runtime, logger, access), {
+    logger: logger.child({ app: 'clinic-api' }),
+    // OpenAPI document and Swagger UI outside production only.
+    configure: (app) => serveOpenApi(app, runtime.config.production),
+  });
 }

@@ -84,6 +84,6 @@ export function bodiesAround(valid: object): fc.Arbitrary<FuzzBody> {
 /** The valid body with a prototype-polluting member at `path`, as raw JSON text. */
 function protoPoison(valid: object, path: Path, key: '__proto__' | 'constructor'): string {
   const marker = 'POISON_MARKER_KEY';
-  const payload = key === '__proto__' ? { polluted: 'yes', toString: 'x' } : { prototype: { polluted: 'yes' } };
+  const payload: object = key === '__proto__' ? { polluted: 'yes', toString: 'x' } : { prototype: { polluted: 'yes' } };
   return JSON.stringify(setAt(valid, [...path, marker], payload)).replace(`"${marker}"`, `"${key}"`);
 }
