@@ -7,7 +7,8 @@ import { type CommandEnvelope, EVENT_STORE, handleCommand, type LoadedStream, lo
 import { CasePatients } from './case-patients';
 import type { CaseCommandResponse } from './dto/case-command.response';
 
-type CreatedIds = Partial<Pick<CaseCommandResponse, 'findingId' | 'scanId' | 'planId' | 'orderId' | 'checkId'>>;
+/** Ids of records a command creates, named in its answer. */
+type CreatedId = 'findingId' | 'scanId' | 'planId' | 'orderId' | 'checkId';
 
 /** The case stream through the generic handler; Nest command handlers are thin adapters over `run`. */
 @Injectable()
@@ -18,7 +19,7 @@ export class CaseCommands {
   ) {}
 
   /** For an existing case; the patient (the stream's key subject) comes from the case itself. */
-  async run(command: Exclude<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope, created: CreatedIds = {}): Promise<CaseCommandResponse> {
+  async run(command: Exclude<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope, created: readonly CreatedId[] = []): Promise<CaseCommandResponse> {
     const { caseId } = command.data;
     const patientId = await this.patients.patientOf(caseId);
     if (!patientId) throw new DomainError('TREATMENT_CASE.NOT_OPENED', `case ${caseId} has not been opened`);
@@ -27,17 +28,20 @@ export class CaseCommands {
 
   /** A new case stream, filed under the patient so that erasing the patient shreds the case too. */
   open(command: Extract<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope): Promise<CaseCommandResponse> {
-    return this.append(command.data.patientId, command, envelope, {});
+    return this.append(command.data.patientId, command, envelope, []);
   }
 
   load(caseId: string): Promise<LoadedStream<CaseEvent, CaseState>> {
     return loadStream(this.store, treatmentCaseDecider, 'treatment_case', caseStream(caseId));
   }
 
-  private async append(patientId: string, command: CaseCommand, envelope: CommandEnvelope, created: CreatedIds): Promise<CaseCommandResponse> {
-    const { caseId, entryId } = command.data;
+  private async append(patientId: string, command: CaseCommand, envelope: CommandEnvelope, created: readonly CreatedId[]): Promise<CaseCommandResponse> {
+    const { caseId } = command.data;
     const target = { store: this.store, decider: treatmentCaseDecider, aggregate: 'treatment_case' as const, streamId: caseStream(caseId), subjectId: patientId };
     const outcome = await handleCommand(target, command, envelope);
-    return { caseId, entryId, revision: Number(outcome.revision), ...created };
+    // Answer from the recorded event: on a recognised retry it is the first attempt's, ids included.
+    const recorded = outcome.events[0].data as unknown as Record<string, string>;
+    const ids = Object.fromEntries(created.map((key) => [key, recorded[key]]));
+    return { caseId, entryId: recorded.entryId, revision: Number(outcome.revision), ...ids };
   }
 }

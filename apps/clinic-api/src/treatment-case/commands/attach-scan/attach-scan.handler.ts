@@ -8,6 +8,6 @@ export class AttachScanHandler implements ICommandHandler<AttachScanCommand> {
   constructor(private readonly cases: CaseCommands) {}
 
   execute({ data, envelope }: AttachScanCommand): Promise<CaseCommandResponse> {
-    return this.cases.run({ type: 'AttachScan', data }, envelope, { scanId: data.scanId });
+    return this.cases.run({ type: 'AttachScan', data }, envelope, ['scanId']);
   }
 }

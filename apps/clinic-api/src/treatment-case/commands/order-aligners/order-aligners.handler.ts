@@ -8,6 +8,6 @@ export class OrderAlignersHandler implements ICommandHandler<OrderAlignersComman
   constructor(private readonly cases: CaseCommands) {}
 
   execute({ data, envelope }: OrderAlignersCommand): Promise<CaseCommandResponse> {
-    return this.cases.run({ type: 'OrderAligners', data }, envelope, { orderId: data.orderId });
+    return this.cases.run({ type: 'OrderAligners', data }, envelope, ['orderId']);
   }
 }

@@ -8,6 +8,6 @@ export class ProposeTreatmentPlanHandler implements ICommandHandler<ProposeTreat
   constructor(private readonly cases: CaseCommands) {}
 
   execute({ data, envelope }: ProposeTreatmentPlanCommand): Promise<CaseCommandResponse> {
-    return this.cases.run({ type: 'ProposeTreatmentPlan', data }, envelope, { planId: data.planId });
+    return this.cases.run({ type: 'ProposeTreatmentPlan', data }, envelope, ['planId']);
   }
 }

@@ -8,6 +8,6 @@ export class RecordClinicalFindingsHandler implements ICommandHandler<RecordClin
   constructor(private readonly cases: CaseCommands) {}
 
   execute({ data, envelope }: RecordClinicalFindingsCommand): Promise<CaseCommandResponse> {
-    return this.cases.run({ type: 'RecordClinicalFindings', data }, envelope, { findingId: data.findingId });
+    return this.cases.run({ type: 'RecordClinicalFindings', data }, envelope, ['findingId']);
   }
 }

@@ -8,6 +8,6 @@ export class RecordProgressCheckHandler implements ICommandHandler<RecordProgres
   constructor(private readonly cases: CaseCommands) {}
 
   execute({ data, envelope }: RecordProgressCheckCommand): Promise<CaseCommandResponse> {
-    return this.cases.run({ type: 'RecordProgressCheck', data }, envelope, { checkId: data.checkId });
+    return this.cases.run({ type: 'RecordProgressCheck', data }, envelope, ['checkId']);
   }
 }

@@ -8,6 +8,6 @@ export class RecordShipmentHandler implements ICommandHandler<RecordShipmentComm
   constructor(private readonly cases: CaseCommands) {}
 
   execute({ data, envelope }: RecordShipmentCommand): Promise<CaseCommandResponse> {
-    return this.cases.run({ type: 'RecordShipment', data }, envelope, { orderId: data.orderId });
+    return this.cases.run({ type: 'RecordShipment', data }, envelope, ['orderId']);
   }
 }
