@@ -1,25 +1,4 @@
-import { ConfigError, createLogger, loadConfig, startRuntime } from '@ortholedger/platform';
+import { runStandalone } from '@ortholedger/platform';
 import { createAdminApi } from './admin-api.app';
 
-/** Runs the admin API alone (one process per API in production). */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const runtime = await startRuntime(config);
-  const app = await createAdminApi(runtime, logger);
-  await app.listen({ port: config.adminApiPort, host: process.env.HOST ?? '127.0.0.1' });
-  logger.info({ port: config.adminApiPort }, 'admin API listening');
-  const stop = async () => {
-    await app.close();
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error('start-up failed:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runStandalone('admin API', (runtime, logger) => createAdminApi(runtime, logger), (config) => config.adminApiPort);

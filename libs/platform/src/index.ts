@@ -3,6 +3,7 @@ export * from './database/database';
 export * from './database/embedded-postgres';
 export * from './database/migrations';
 export * from './runtime/runtime';
+export * from './runtime/run-standalone';
 export * from './logging/logger';
 export * from './logging/nest-pino-logger';
 export * from './http/create-http-app';
