@@ -21,6 +21,8 @@ export interface CaseBoardRecord {
 
 export interface CaseListQuery {
   readonly scopes: readonly SearchScope[];
+  /** Rows matching these scopes come with their (decrypted) clinical summary. */
+  readonly clinicalScopes?: readonly SearchScope[];
   readonly status?: string;
   readonly nextAction?: string;
   readonly treatingOrthodontistId?: string;
@@ -53,24 +55,30 @@ export class CaseBoardQueries {
     if (query.scopes.length === 0) return { cases: [] };
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    const scopes = query.scopes.map((s) => {
-      const parts: string[] = [];
-      if (s.clinicId !== undefined) parts.push(`b.clinic_id = ${p(s.clinicId)}::uuid`);
-      if (s.careTeamMember !== undefined) parts.push(`exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = ${p(s.careTeamMember)}::uuid)`);
-      return parts.length === 0 ? 'true' : `(${parts.join(' and ')})`;
-    });
-    const where = [`(${scopes.join(' or ')})`];
+    const scopeSql = (scopes: readonly SearchScope[]) =>
+      scopes.length === 0
+        ? 'false'
+        : scopes
+            .map((s) => {
+              const parts: string[] = [];
+              if (s.clinicId !== undefined) parts.push(`b.clinic_id = ${p(s.clinicId)}::uuid`);
+              if (s.careTeamMember !== undefined) parts.push(`exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = ${p(s.careTeamMember)}::uuid)`);
+              return parts.length === 0 ? 'true' : `(${parts.join(' and ')})`;
+            })
+            .join(' or ');
+    const clinical = scopeSql(query.clinicalScopes ?? []);
+    const where = [`(${scopeSql(query.scopes)})`];
     if (query.status) where.push(`b.status = ${p(query.status)}`);
     if (query.nextAction) where.push(`b.next_action = ${p(query.nextAction)}`);
     if (query.treatingOrthodontistId) where.push(`b.treating_orthodontist_id = ${p(query.treatingOrthodontistId)}::uuid`);
     const after = decodeCursor(query.cursor);
     if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);
     const { rows } = await this.pool.query(
-      `select b.* from read_models.case_board b where ${where.join(' and ')}
+      `select b.*, (${clinical}) as clinical from read_models.case_board b where ${where.join(' and ')}
         order by b.updated_at desc, b.case_id desc limit ${p(query.limit + 1)}`,
       params,
     );
-    const page = rows.slice(0, query.limit).map(toRecord);
+    const page = rows.slice(0, query.limit).map((r) => (r.clinical ? this.withSummary(r) : toRecord(r)));
     const last = page[page.length - 1];
     return { cases: page, ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last) } : {}) };
   }
@@ -89,13 +97,6 @@ export class CaseBoardQueries {
       values: [caseId],
     });
     return rows[0]?.patient_id;
-  }
-
-  /** Rows as stored, for callers that decide per row whether the summary may be shown. */
-  async rawByIds(caseIds: readonly string[]): Promise<Map<string, Record<string, any>>> {
-    if (caseIds.length === 0) return new Map();
-    const { rows } = await this.pool.query('select case_id, summary from read_models.case_board where case_id = any($1::uuid[])', [caseIds]);
-    return new Map(rows.map((r) => [r.case_id as string, r]));
   }
 
   withSummary(row: Record<string, any>): CaseBoardRecord {

@@ -127,6 +127,7 @@ export class ProjectionHost {
       const timer = setTimeout(done, this.options.pollIntervalMs ?? 500);
       function done() {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
       }
       this.wakeup = done;

@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER, ReadinessRegistry } from '@ortholedger/platform';
+import type { ReadModelServices } from '@ortholedger/read-models';
+import { READ_MODELS } from './read-models.tokens';
+
+/**
+ * Starts this process's projection host (it competes for each projection's lock) and loads the
+ * patient search index; readiness reports projection lag and whether search is loaded. Stopped
+ * in onModuleDestroy, before the platform closes the event store and key cache they use.
+ */
+@Injectable()
+export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelServices,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness.add({ name: 'projections', check: () => this.details() });
+    this.readModels.host.start();
+    // Small directories load before the first request; large ones keep loading while readiness says so.
+    const loaded = await this.readModels.search.whenReady(5000);
+    if (!loaded) this.logger.info('patient search index still loading');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.readModels.close();
+  }
+
+  private async details(): Promise<Record<string, unknown>> {
+    const { search, host } = this.readModels;
+    const statuses = await this.readModels.statuses();
+    const projections = Object.fromEntries(
+      statuses.map((s) => [s.projection, { state: s.state, eventsBehind: s.eventsBehind, secondsBehind: s.secondsBehind, ...(s.failure ? { failure: s.failure.code } : {}) }]),
+    );
+    const details = { search: { ready: search.ready, patients: search.size, ...search.lastLoad }, leading: host.status().leading, projections };
+    if (!search.ready) throw new Error('patient search index is loading');
+    return details;
+  }
+}

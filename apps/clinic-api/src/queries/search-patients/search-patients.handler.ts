@@ -1,0 +1,39 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { scopeMatches } from '@ortholedger/access';
+import type { ReadModelServices } from '@ortholedger/read-models';
+import { searchUnavailable } from '../query-errors';
+import { READ_MODELS } from '../read-models.tokens';
+import { SearchPatientsQuery } from './search-patients.query';
+import type { SearchPatientsResponse } from './search-patients.request.dto';
+
+/**
+ * Ranks in the process's decrypted index (access scopes applied first), then loads the page's
+ * records from patient_directory and checks the scope again on them: a transfer or erasure that
+ * landed between index and row never leaks a record.
+ */
+@QueryHandler(SearchPatientsQuery)
+export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery> {
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelServices) {}
+
+  async execute({ request, filter }: SearchPatientsQuery): Promise<SearchPatientsResponse> {
+    const { search, directory } = this.readModels;
+    if (!search.ready && !(await search.whenReady(2000))) throw searchUnavailable();
+    const page = request.page ?? 1;
+    const pageSize = request.pageSize ?? 20;
+    const found = search.search(
+      { name: request.name, dateOfBirth: request.dateOfBirth, chartNumber: request.chartNumber, offset: (page - 1) * pageSize, limit: pageSize },
+      filter.scopes,
+    );
+    const records = await directory.byIds(found.hits.map((h) => h.patientId));
+    const score = new Map(found.hits.map((h) => [h.patientId, h.score]));
+    return {
+      results: records
+        .filter((r) => scopeMatches(filter, { clinicId: r.clinicId, careTeam: r.careTeam }))
+        .map((r) => ({ patientId: r.patientId, clinicId: r.clinicId, name: r.name, dateOfBirth: r.dateOfBirth, chartNumber: r.chartNumber, score: score.get(r.patientId)! })),
+      total: found.total,
+      page,
+      pageSize,
+    };
+  }
+}
