@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Canaries, expectStatus, findings, openCase, proposePlan } from './support/workflow-fixtures';
+import { Canaries, eventually, expectStatus, findings, openCase, proposePlan } from './support/workflow-fixtures';
 import { type Clinician, WorkflowHarness } from './support/workflow-harness';
 import { patientAndCaseRoutes, type RouteIds } from './support/workflow-routes';
 
@@ -30,6 +30,7 @@ describe('access to patients and cases through HTTP', () => {
     }
     const finding = await expectStatus(h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
     const plan = await proposePlan(h, caseId, 1, c);
+    for (const member of [teamDentist, teamOrtho]) await eventually(() => h.call(member, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
     ids = { patientId, caseId, planId: plan.planId as string, memberId: teamDentist.id, entryId: finding.entryId, otherClinicId: clinicB };
   });
   afterAll(async () => h?.stop());
@@ -79,15 +80,16 @@ describe('access to patients and cases through HTTP', () => {
     expect((await h.call(treating, 'GET', `/cases/${ids.caseId.toUpperCase()}`)).status).toBe(403);
   });
 
-  it('a transfer moves access to the new clinic and ends the former care team', async () => {
+  it('a transfer moves access to the new clinic and ends the former care team (within the projection lag)', async () => {
     const c = new Canaries();
     const { patientId, caseId } = await openCase(h, treating, c);
     await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved' }), 200);
-    expect((await h.call(treating, 'GET', `/patients/${patientId}`)).status).toBe(403);
-    expect((await h.call(treating, 'GET', `/cases/${caseId}`)).status).toBe(403);
+    const former = (url: string) => () => h.call(treating, 'GET', url).then((r) => r.status);
+    expect((await eventually(former(`/patients/${patientId}`), (s) => s === 403)).value).toBe(403);
+    expect((await eventually(former(`/cases/${caseId}`), (s) => s === 403)).value).toBe(403);
     const staffB = await h.user('clinic_staff', clinicB);
-    const patient = await h.call(staffB, 'GET', `/patients/${patientId}`);
-    expect(patient.status).toBe(200);
-    expect(patient.body).toMatchObject({ clinicId: clinicB, careTeam: [] });
+    const patient = await eventually(() => h.call(staffB, 'GET', `/patients/${patientId}`), (r) => r.status === 200);
+    expect(patient.value.status).toBe(200);
+    expect(patient.value.body).toMatchObject({ clinicId: clinicB, careTeam: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Canaries, expectStatus, findings, openCase, registration } from './support/workflow-fixtures';
+import { Canaries, eventually, expectStatus, findings, openCase, registration } from './support/workflow-fixtures';
 import { type Clinician, WorkflowHarness } from './support/workflow-harness';
 
 describe('Idempotency-Key on command routes', () => {
@@ -17,6 +17,7 @@ describe('Idempotency-Key on command routes', () => {
     const opened = await openCase(h, ortho, c);
     caseId = opened.caseId;
     await expectStatus(h.call(ortho, 'POST', `/patients/${opened.patientId}/care-team`, { userId: dentist.id, role: 'dentist' }), 201);
+    await eventually(() => h.call(dentist, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
   });
   afterAll(async () => h?.stop());
 

@@ -80,3 +80,16 @@ export async function expectStatus(reply: Promise<{ status: number; body: any }>
   if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body;
 }
+
+/**
+ * Polls until `check` holds. Care-team membership is answered from the care-team read model, which
+ * follows the log asynchronously: grants and revocations take effect within the projection's lag.
+ */
+export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<{ value: T; ms: number }> {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (check(value) || Date.now() - start > timeoutMs) return { value, ms: Date.now() - start };
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
