@@ -4,10 +4,12 @@ import { AUDIT_COMMANDS } from './commands/audit/audit.command';
 import { DbCommand, DbMigrateCommand } from './commands/db/db-migrate.command';
 import { EventsCommand, EventsStatsCommand, EventsVerifyCommand } from './commands/events/events.command';
 import { keysCommands } from './commands/keys/keys.command';
+import { projectionsCommands } from './commands/projections/projections.command';
+import { SeedCommand } from './commands/seed/seed.command';
 import { ServeCommand } from './commands/serve/serve.command';
 import { USERS_COMMANDS } from './commands/users/users.command';
 
 @Module({
-  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand, ...keysCommands, ...USERS_COMMANDS, ...AUDIT_COMMANDS],
+  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand, ...keysCommands, ...USERS_COMMANDS, ...AUDIT_COMMANDS, ...projectionsCommands, SeedCommand],
 })
 export class CliModule {}

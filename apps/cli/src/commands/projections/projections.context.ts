@@ -1,0 +1,39 @@
+import { createKeyProvider } from '@ortholedger/crypto';
+import { createRawEventStore } from '@ortholedger/platform';
+import { createOpener, createProjections, DecryptingEventSource, kyselyOver, type Projection, ReadModelKeys } from '@ortholedger/read-models';
+import type { CliRuntime } from '../../cli-runtime.service';
+
+/** What the projections commands need: the log (raw + decrypting), the read-model keys and both pools. */
+export async function projectionsContext(cli: CliRuntime) {
+  const runtime = await cli.get();
+  const provider = createKeyProvider(runtime.config);
+  const raw = createRawEventStore(runtime);
+  const decrypting = await createOpener(runtime.pools.app, raw, provider);
+  const keys = await ReadModelKeys.load({ pool: runtime.pools.app, provider });
+  const projections = createProjections(keys);
+  const app = kyselyOver(runtime.pools.app);
+  const owner = kyselyOver(runtime.pools.owner);
+  return {
+    runtime,
+    source: new DecryptingEventSource(raw, decrypting.opener),
+    projections,
+    app,
+    owner,
+    select(names: readonly string[], all: boolean): Projection[] {
+      if (all) return projections;
+      if (names.length === 0) throw new Error('name a projection or pass --all (see `projections list`)');
+      return names.map((name) => {
+        const found = projections.find((p) => p.name === name);
+        if (!found) throw new Error(`unknown projection ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
+        return found;
+      });
+    },
+    async close() {
+      await app.destroy().catch(() => undefined);
+      await owner.destroy().catch(() => undefined);
+      await decrypting.close();
+      await raw.close();
+      keys.close();
+    },
+  };
+}
