@@ -82,6 +82,7 @@ describe('crash recovery', () => {
     for (let i = 0; i < 4; i++) if (await cliKilledAfter(f, random(1200, 2500), 'projections', 'rebuild', '--all', '--restart', '--batch-size', '40')) crashes.killed++;
     for (let i = 0; i < 3; i++) if (await cliKilledAfter(f, random(1200, 2500), 'projections', 'rebuild', '--all', '--batch-size', '40')) crashes.killed++;
     const finished = await cli(f, 'projections', 'rebuild', '--all', '--json');
+    expect(finished.stderr).toBe('');
     expect(finished.code).toBe(0);
     expect(JSON.parse(finished.stdout)).toMatchObject({ swapped: true });
     expect(await f.digest()).toBe(reference);

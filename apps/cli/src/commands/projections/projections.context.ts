@@ -28,9 +28,8 @@ export async function projectionsContext(cli: CliRuntime) {
         return found;
       });
     },
+    /** The pools belong to the CLI runtime (closed at exit); Kysely's destroy() would end them twice. */
     async close() {
-      await app.destroy().catch(() => undefined);
-      await owner.destroy().catch(() => undefined);
       await decrypting.close();
       await raw.close();
       keys.close();
