@@ -64,6 +64,8 @@ const silent: RunnerLog = { info: () => undefined, warn: () => undefined, error:
  */
 export class ProjectionRunner {
   readonly failures = new Map<string, { code: string; detail: string }>();
+  /** Committed batches, and batches refused because another runner or a swap moved a checkpoint first. */
+  readonly counters = { committed: 0, fenced: 0 };
   private readonly members = new Map<string, Member>();
   private readonly batchSize: number;
   private readonly log: RunnerLog;
@@ -119,6 +121,7 @@ export class ProjectionRunner {
       } catch (error) {
         if (within) throw error; // the caller's transaction is aborted now; it decides what next
         if (error instanceof Fenced) {
+          this.counters.fenced++;
           await this.reload(error.projection);
           return { read: raw.length, applied: 0, caughtUp: false };
         }
@@ -194,6 +197,7 @@ export class ProjectionRunner {
     };
     if (within) await body(within);
     else await this.options.db.transaction().execute(body);
+    this.counters.committed++;
     for (const [name, plan] of plans) {
       const member = this.members.get(name)!;
       if (plan.advanceTo) {
