@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { nameTokens, type IndexedPatient, readTables } from '@ortholedger/read-models';
+import { syntheticClinic, type ClinicStaff, type SeededPatient } from '../../apps/cli/src/commands/seed/synthetic-clinic';
+import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
+import { bruteForceSearch } from '../../libs/read-models/src/testing/search-oracle';
+import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
+import { allPages, eventStoreOf, readModelsOf, waitForIndex } from './support/api';
+
+const PATIENTS = 240;
+
+describe('patient search through the clinic API', () => {
+  let h: WorkflowHarness;
+  let clinicA: string;
+  let orthoA: Clinician;
+  let otherOrthoA: Clinician;
+  let staffA: Clinician;
+  let orthoB: Clinician;
+  let seeded: SeededPatient[];
+  let directory: IndexedPatient[];
+
+  beforeAll(async () => {
+    h = await WorkflowHarness.start();
+    clinicA = await h.clinic('A');
+    const clinicB = await h.clinic('B');
+    [orthoA, otherOrthoA, staffA, orthoB] = await Promise.all([
+      h.user('orthodontist', clinicA), h.user('orthodontist', clinicA), h.user('clinic_staff', clinicA), h.user('orthodontist', clinicB),
+    ]);
+    const dentistA = await h.user('dentist', clinicA);
+    const clinics: ClinicStaff[] = [
+      { clinicId: clinicA, orthodontists: [orthoA.id, otherOrthoA.id], dentists: [dentistA.id], staff: [staffA.id] },
+      { clinicId: clinicB, orthodontists: [orthoB.id], dentists: [randomUUID()], staff: [randomUUID()] },
+    ];
+    ({ patients: seeded } = await writeClinic(eventStoreOf(h), syntheticClinic({ patients: PATIENTS, casesPerPatient: 1, clinics, seed: 42 }), { mode: 'commands', concurrency: 6 }));
+    await waitForIndex(h, PATIENTS);
+    const rows = (await readTables(readModelsOf(h).db, readModelsOf(h).keys, ['patient_directory'])).patient_directory as IndexedPatient[];
+    directory = rows;
+  }, 240_000);
+  afterAll(() => h.stop());
+
+  const scopeOf = (who: Clinician) => (who.role === 'clinic_staff' ? [{ clinicId: who.clinicId }] : [{ clinicId: who.clinicId, careTeamMember: who.id }]);
+
+  it('answers every page exactly as a brute force over the decrypted directory, within the caller\'s scope (property)', async () => {
+    const someone = fc.constantFrom(...seeded);
+    const query = someone.chain((p) =>
+      fc.oneof(
+        fc.integer({ min: 1, max: 4 }).map((n) => ({ name: p.name.family.slice(0, n) })),
+        fc.nat(5).map((i) => ({ name: nameTokens(p.name.family)[0].slice(0, i + 1) + nameTokens(p.name.family)[0].slice(i + 2) })),
+        fc.constant({ name: p.name.given.toUpperCase() }),
+        fc.constant({ dateOfBirth: p.dateOfBirth }),
+        fc.constant({ dateOfBirth: p.dateOfBirth.slice(0, 4), name: p.name.given.slice(0, 2) }),
+        fc.constant({ chartNumber: p.chartNumber.toLowerCase() }),
+        fc.constant({ name: `${p.name.given} ${p.name.family.slice(0, 3)}`, dateOfBirth: p.dateOfBirth.slice(0, 7) }),
+      ),
+    );
+    const samples = fc.sample(fc.tuple(query, fc.constantFrom(orthoA, otherOrthoA, staffA, orthoB)), 120);
+    let outsideScope = 0;
+    let returned = 0;
+    for (const [q, who] of samples) {
+      const got = await allPages(h, who, q, 7);
+      const want: string[] = [];
+      for (let offset = 0; offset < got.total; offset += 7) want.push(...bruteForceSearch(directory, { ...q, offset, limit: 7 }, scopeOf(who)).hits.map((x) => x.patientId));
+      expect({ total: got.total, ids: got.ids }).toEqual({ total: bruteForceSearch(directory, q, scopeOf(who)).total, ids: want });
+      returned += got.ids.length;
+      for (const id of got.ids) {
+        const p = directory.find((d) => d.patientId === id)!;
+        if (p.clinicId !== who.clinicId || (who.role === 'orthodontist' && !p.careTeam.includes(who.id))) outsideScope++;
+      }
+    }
+    console.log(`search e2e: ${samples.length} queries by 4 users, ${returned} results over all pages, ${outsideScope} outside the caller's scope`);
+    expect(returned).toBeGreaterThan(samples.length);
+    expect(outsideScope).toBe(0);
+  }, 240_000);
+
+  it('an orthodontist never receives a patient outside their care team or clinic, on any page', async () => {
+    const mine = directory.filter((p) => p.clinicId === clinicA && p.careTeam.includes(orthoA.id)).map((p) => p.patientId).sort();
+    const seen = new Set<string>();
+    for (const year of new Set(directory.map((p) => p.dateOfBirth.slice(0, 4)))) {
+      for (const id of (await allPages(h, orthoA, { dateOfBirth: year }, 3)).ids) seen.add(id);
+    }
+    expect([...seen].sort()).toEqual(mine);
+    const other = await allPages(h, orthoB, { name: 'a' }, 50);
+    expect(other.ids.every((id) => directory.find((p) => p.patientId === id)!.clinicId !== clinicA)).toBe(true);
+  }, 240_000);
+
+  it('a newly registered patient is searchable within 1 s of the command', async () => {
+    const family = `Quellenberg${randomUUID().slice(0, 4)}`;
+    const started = Date.now();
+    const created = await h.call(orthoA, 'POST', '/patients', {
+      name: { given: 'Anaïs', family }, dateOfBirth: '2012-04-05', chartNumber: `NEW-${randomUUID().slice(0, 6)}`, contact: { email: 'anais@mail.example' },
+    });
+    expect(created.status).toBe(201);
+    let found = 0;
+    while (found === 0 && Date.now() - started < 3000) {
+      found = (await h.call(orthoA, 'POST', '/patients/search', { name: family.slice(0, 8).toLowerCase() })).body.total;
+      if (found === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    const ms = Date.now() - started;
+    console.log(`search freshness: registration to search hit in ${ms} ms`);
+    expect(found).toBe(1);
+    expect(ms).toBeLessThan(1000);
+  }, 30_000);
+
+  it('searches are POSTed, audited once each, and the audit row holds none of the terms', async () => {
+    const p = seeded.find((s) => s.clinicId === clinicA && s.careTeam.includes(orthoA.id))!;
+    const before = (await h.auditRows("action = 'patient.read_demographics' and purpose = 'patient_search'")).length;
+    const body = { name: p.name.family, dateOfBirth: p.dateOfBirth, chartNumber: p.chartNumber };
+    const res = await h.call(orthoA, 'POST', '/patients/search', body);
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { patientId: string }) => r.patientId)).toContain(p.patientId);
+    const rows = await h.auditRows("action = 'patient.read_demographics' and purpose = 'patient_search'");
+    expect(rows.length).toBe(before + 1);
+    const text = JSON.stringify(rows[rows.length - 1]);
+    for (const term of [p.name.family, p.dateOfBirth, p.chartNumber]) expect(text).not.toContain(term);
+    expect((await h.call(orthoA, 'GET', `/patients/search?name=${encodeURIComponent(p.name.family)}`)).status).not.toBe(200);
+  }, 30_000);
+});
