@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { EncryptedEventStore } from '@ortholedger/crypto';
 import { type EventStore, type EventToAppend, PostgresEventStore } from '@ortholedger/event-store';
-import type { CryptoFixture } from '../../../libs/crypto/src/testing/crypto-fixture';
+import type { DataKeys } from '@ortholedger/crypto';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NAMES = ['María', 'José', 'Zoë', 'Jürgen', 'Søren', 'Łukasz', 'Ayşe', 'Nguyễn', 'Siobhán', 'Chloé', 'François', 'Björn'];
@@ -40,7 +40,7 @@ export interface WriterStats {
  * then rolled back, another 10% are held open then committed (slow-before-fast).
  */
 export async function runWriters(
-  fx: CryptoFixture,
+  fx: { store: EventStore; keys: DataKeys },
   pool: pg.Pool,
   options: { writers: number; events: number; clinics?: string[]; signal?: AbortSignal },
 ): Promise<WriterStats> {
