@@ -62,8 +62,13 @@ export async function writeClinic(
   const worker = async () => {
     for (let next = iterator.next(); !next.done; next = iterator.next()) {
       const [patientStreamPlan, ...cases] = next.value.streams;
-      progress.events += await writeStream(store, patientStreamPlan, options.mode);
-      for (const plan of cases) progress.events += await writeStream(store, plan, options.mode);
+      // `x += await y` would read x before the await and lose other workers' additions.
+      const written = await writeStream(store, patientStreamPlan, options.mode);
+      progress.events += written;
+      for (const plan of cases) {
+        const more = await writeStream(store, plan, options.mode);
+        progress.events += more;
+      }
       if (options.keep !== false) patients.push(next.value.patient);
       progress.patients++;
       options.onProgress?.(progress);
