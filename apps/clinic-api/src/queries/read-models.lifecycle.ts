@@ -35,7 +35,7 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
     const projections = Object.fromEntries(
       statuses.map((s) => [s.projection, { state: s.state, eventsBehind: s.eventsBehind, secondsBehind: s.secondsBehind, ...(s.failure ? { failure: s.failure.code } : {}) }]),
     );
-    const details = { search: { ready: search.ready, patients: search.size, ...search.lastLoad }, leading: host.status().leading, projections };
+    const details = { search: { ready: search.ready, patients: search.size, lastLoadMs: search.lastLoad?.ms }, leading: host.status().leading, projections };
     if (!search.ready) throw new Error('patient search index is loading');
     return details;
   }

@@ -3,7 +3,6 @@ import { ERASURES_CHANNEL } from '@ortholedger/crypto';
 import type { ReadModelKeys } from '../keys/read-model-keys';
 import { DIRECTORY } from '../projections/patient-directory.row';
 import { READ_MODELS_CHANNEL, type RunnerLog } from '../runner/projection-runner';
-import { sleep } from '../runner/transient';
 import { PatientSearchIndex } from './patient-search-index';
 import type { IndexedPatient, PatientQuery, SearchPage, SearchScope } from './search.types';
 
@@ -69,7 +68,10 @@ export class PatientSearchService {
   }
 
   async whenReady(timeoutMs = 10_000): Promise<boolean> {
-    await Promise.race([this.start().catch(() => undefined), sleep(timeoutMs)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.start().catch(() => undefined), timeout]);
+    clearTimeout(timer);
     return this.ready;
   }
 
