@@ -32,14 +32,19 @@ describe('both APIs boot with health, hardening and correlation ids', () => {
   });
 
   it('every response carries security headers, no-store and a correlation id', async () => {
-    const res = await apps[0].inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': 'abcdefgh-1234' } });
-    expect(res.headers['x-correlation-id']).toBe('abcdefgh-1234');
+    const given = '3f0c2a9e-8b1d-4c6e-9f7a-2d4b6c8e0a1f';
+    const res = await apps[0].inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': given } });
+    expect(res.headers['x-correlation-id']).toBe(given);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toContain('max-age=');
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
-    const bogus = await apps[0].inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': '<script>' } });
-    expect(bogus.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // Free text (it could be a name or a birth date) is never adopted: it would land in audit rows and event metadata.
+    for (const bogus of ['<script>', 'Mia.Schmidt.2011-05-17', 'abcdefgh-1234']) {
+      const res2 = await apps[0].inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': bogus } });
+      expect(res2.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res2.headers['x-correlation-id']).not.toBe(bogus);
+    }
   });
 
   it('unknown routes get the uniform error body without stack traces', async () => {

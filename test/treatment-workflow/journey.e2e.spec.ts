@@ -111,6 +111,21 @@ describe('treatment workflow journey (HTTP, real Postgres)', () => {
     for (const value of c.values) expect(text).not.toContain(value);
   });
 
+  it('audits what each history response disclosed: clinical content granted or withheld, in its own row', async () => {
+    const fetchAs = async (who: typeof ortho) => {
+      const before = (await h.auditRows('action = $1 and actor_id = $2', ['case.read_clinical', who.id])).length;
+      expect((await h.call(who, 'GET', `/cases/${caseId}/history`)).status).toBe(200);
+      const rows = (await h.auditRows('action = $1 and actor_id = $2', ['case.read_clinical', who.id])).slice(before);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ resource_id: caseId, patient_id: patientId });
+      return rows[0];
+    };
+    expect(await fetchAs(ortho)).toMatchObject({ outcome: 'granted' });
+    const staffRow = await fetchAs(staff);
+    expect(staffRow.outcome).toBe('denied');
+    expect(staffRow.reason).toMatch(/^withheld:/);
+  });
+
   it('returns the patient as registered, with consent and care team, and its ETag', async () => {
     const patient = await h.call(staff, 'GET', `/patients/${patientId}`);
     expect(patient.status).toBe(200);

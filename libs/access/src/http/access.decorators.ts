@@ -22,6 +22,12 @@ export interface AuthorizeOptions {
   readonly collection?: boolean;
   /** Purpose of use written to the audit row (a code, e.g. `treatment`). */
   readonly purpose?: string;
+  /**
+   * A second action decided with the first and audited in its own row, for routes whose response
+   * depends on it (e.g. `read_clinical`: whether clinical content is included). The handler reads
+   * the decision from `request.access.disclosure` instead of evaluating the policy itself.
+   */
+  readonly disclosure?: string;
 }
 
 export const ACCESS_ROUTE = 'ortholedger:access-route';

@@ -83,7 +83,18 @@ export class AccessGuard implements CanActivate {
     if (!decision.allowed) {
       throw new AccessError(outcome.passwordMustChange ? 'AUTH.PASSWORD_CHANGE_REQUIRED' : 'ACCESS.DENIED', decision.reason);
     }
-    request.access = { subject, action: actionCode, resource, decision, filter, audited: true };
+    let disclosure: AccessDecision | undefined;
+    if (meta.options.disclosure) {
+      // What the response will contain is itself an access to account for: its own row, granted or withheld.
+      disclosure = await this.guarded(() => this.policy.evaluate(subject, meta.options.disclosure!, resource, { at, ip: origin.ip }));
+      await this.audit.record({
+        ...origin, at, realm: subject.realm, actorId: subject.userId, role: subject.role, sessionId: subject.sessionId,
+        action: `${meta.resource}.${meta.options.disclosure}`, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
+        outcome: disclosure.allowed ? 'granted' : 'denied', reason: disclosure.allowed ? disclosure.ruleId : `withheld:${disclosure.reason ?? 'no_rule'}`,
+        params, policyVersion: disclosure.policyVersion, breakGlass: disclosure.allowed && disclosure.breakGlass, purpose: meta.options.purpose,
+      });
+    }
+    request.access = { subject, action: actionCode, resource, decision, filter, disclosure, audited: true };
     return true;
   }
 

@@ -9,6 +9,8 @@ export interface RequestAccess {
   readonly resource?: ResourceRef;
   readonly decision?: AccessDecision;
   readonly filter?: QueryFilter;
+  /** The audited decision on the route's `disclosure` action, when it declares one. */
+  readonly disclosure?: AccessDecision;
   /** Set when a 'granted' audit row was written for this request. */
   readonly audited?: boolean;
 }

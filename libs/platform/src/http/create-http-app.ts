@@ -9,7 +9,9 @@ import { NestPinoLogger } from '../logging/nest-pino-logger';
 import { pathOnly } from '../logging/logger';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
-const CORRELATION = /^[A-Za-z0-9._-]{8,64}$/;
+// Only a UUID is taken from the client: the id lands in plaintext event metadata and audit rows,
+// so free text (a name, a birth date) must never be accepted there.
+const CORRELATION = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 export interface HttpAppOptions {
   logger: PinoLogger;
@@ -30,7 +32,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers[CORRELATION_HEADER];
-      return typeof given === 'string' && CORRELATION.test(given) ? given : randomUUID();
+      return typeof given === 'string' && CORRELATION.test(given) ? given.toLowerCase() : randomUUID();
     },
     logger: false,
   });

@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import { Controller, Get, Param, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ACCESS_CLOCK, AccessPolicyService, Authorize, type Clock } from '@ortholedger/access';
+import { Authorize } from '@ortholedger/access';
 import { ParseIdPipe, RevisionRoute } from '@ortholedger/platform';
 import { patientOfCase } from '../../case-patients';
 import type { CaseHistory } from './case-history';
@@ -12,11 +12,7 @@ import { GetCaseHistoryQuery } from './get-case-history.query';
 @ApiBearerAuth()
 @Controller('cases')
 export class GetCaseHistoryController {
-  constructor(
-    private readonly queries: QueryBus,
-    private readonly policy: AccessPolicyService,
-    @Inject(ACCESS_CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   /**
    * Everyone who may read the case sees every entry, actor and time; only those the policy grants
@@ -24,13 +20,12 @@ export class GetCaseHistoryController {
    * the PHI-free summaries.
    */
   @Get(':caseId/history')
-  @Authorize('case', 'read', { patientIdFrom: patientOfCase, purpose: 'treatment' })
+  @Authorize('case', 'read', { patientIdFrom: patientOfCase, purpose: 'treatment', disclosure: 'read_clinical' })
   @RevisionRoute()
   @ApiOkResponse({ description: 'every event in order, corrections linked; ETag = stream revision' })
   async history(@Param('caseId', ParseIdPipe) caseId: string, @Req() request: FastifyRequest): Promise<CaseHistory> {
-    const { subject, resource } = request.access ?? {};
-    if (!subject || !resource) throw new Error('history route reached without an access decision');
-    const decision = await this.policy.evaluate(subject, 'read_clinical', resource, { at: this.clock.now(), ip: request.ip });
-    return this.queries.execute(new GetCaseHistoryQuery(caseId, decision.allowed));
+    const disclosure = request.access?.disclosure;
+    if (!disclosure) throw new Error('history route reached without an audited disclosure decision');
+    return this.queries.execute(new GetCaseHistoryQuery(caseId, disclosure.allowed));
   }
 }
