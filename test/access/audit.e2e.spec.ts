@@ -76,6 +76,17 @@ describe('audit log', () => {
     expect((await read(own)).statusCode).toBe(200);
   });
 
+  it('a decision that cannot be made (tampered case stream) is 503 with an error row naming the cause', async () => {
+    const correlation = randomUUID();
+    const before = probeCalls.count;
+    const res = await h.clinic.inject({ method: 'GET', url: `/probe/tampered/${own}`, headers: { ...bearer(s.accessToken), 'x-correlation-id': correlation } });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).not.toContain('PHI-PAYLOAD');
+    expect(probeCalls.count).toBe(before);
+    const rows = await h.auditRows('correlation_id = $1', [correlation]);
+    expect(rows.map((r) => [r.action, r.outcome, r.status, r.reason])).toEqual([['patient.read_demographics', 'error', 503, 'CRYPTO.TAMPER_DETECTED']]);
+  });
+
   it('rows cannot be changed through SQL, not even by the owner', async () => {
     for (const statement of ['update access.audit_events set outcome = $$granted$$', 'delete from access.audit_events', 'truncate access.audit_events']) {
       await expect(h.db.pools.app.query(statement)).rejects.toThrow();

@@ -21,6 +21,18 @@ export class ProbeController {
     throw Object.assign(new Error('boom'), { code: 'PATIENT.NOT_REGISTERED', kind: 'not_found' });
   }
 
+  /** The patient cannot be resolved because the case stream was tampered with: a 503 the audit log must show. */
+  @Authorize('patient', 'read_demographics', {
+    patientIdFrom: () => {
+      throw Object.assign(new Error('tampered'), { code: 'CRYPTO.TAMPER_DETECTED' });
+    },
+  })
+  @Get('tampered/:patientId')
+  tampered() {
+    probeCalls.count += 1;
+    return { secret: 'PHI-PAYLOAD' };
+  }
+
   @Public()
   @Get('open/patients/:patientId')
   unprotected(@Param('patientId') patientId: string) {

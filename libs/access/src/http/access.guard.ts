@@ -39,14 +39,36 @@ export class AccessGuard implements CanActivate {
     }
     if (meta.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const outcome = await this.authenticate(request);
+    if (meta.kind === 'authorize') return this.authorizeAudited(meta, request);
+    const outcome = await this.authenticate(request); // 'authenticated': a live session, no policy
+    if ('failure' in outcome) throw new AccessError(outcome.failure === 'session_ended' ? 'AUTH.SESSION_ENDED' : 'AUTH.UNAUTHENTICATED');
+    request.access = { subject: outcome.subject };
+    return true;
+  }
 
-    if (meta.kind === 'authenticated') {
-      if ('failure' in outcome) throw new AccessError(outcome.failure === 'session_ended' ? 'AUTH.SESSION_ENDED' : 'AUTH.UNAUTHENTICATED');
-      request.access = { subject: outcome.subject };
-      return true;
+  /**
+   * A decision that could not be made (database down, a stale read model, a tampered case stream)
+   * is refused with 503 and still leaves an 'error' row naming the cause's code, when the audit
+   * store itself is up.
+   */
+  private async authorizeAudited(meta: Extract<AccessRouteMeta, { kind: 'authorize' }>, request: FastifyRequest): Promise<boolean> {
+    try {
+      return await this.authorize(meta, request);
+    } catch (error) {
+      if (!(error instanceof AccessError) || error.code !== 'AUTH.UNAVAILABLE') throw error;
+      await this.audit
+        .record({
+          ...requestMeta(request), at: this.clock.now(), action: `${meta.resource}.${meta.action}`, resourceType: meta.resource,
+          resourceId: defaultResourceId(request), outcome: 'error', status: 503, reason: error.detail,
+          params: redactParams({ path: request.params, query: request.query, body: request.body }),
+        })
+        .catch(() => undefined); // the 503 stands either way
+      throw error;
     }
+  }
 
+  private async authorize(meta: Extract<AccessRouteMeta, { kind: 'authorize' }>, request: FastifyRequest): Promise<boolean> {
+    const outcome = await this.authenticate(request);
     const at = this.clock.now();
     const origin = requestMeta(request);
     const actionCode = `${meta.resource}.${meta.action}`;
@@ -117,7 +139,9 @@ export class AccessGuard implements CanActivate {
       return await work();
     } catch (error) {
       if (error instanceof AccessError) throw error;
-      throw new AccessError('AUTH.UNAVAILABLE', 'access check failed');
+      // The cause's code (e.g. CRYPTO.TAMPER_DETECTED) for the audit row; never its message.
+      const code = (error as { code?: unknown })?.code;
+      throw new AccessError('AUTH.UNAVAILABLE', typeof code === 'string' && /^[A-Z0-9_.]{1,64}$/.test(code) ? code : 'INTERNAL');
     }
   }
 }
