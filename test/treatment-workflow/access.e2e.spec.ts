@@ -80,6 +80,17 @@ describe('access to patients and cases through HTTP', () => {
     expect((await h.call(treating, 'GET', `/cases/${ids.caseId.toUpperCase()}`)).status).toBe(403);
   });
 
+  it('a transfer to a clinic that does not exist is refused and changes nothing', async () => {
+    const c = new Canaries();
+    const { patientId } = await openCase(h, treating, c);
+    const before = await h.call(treating, 'GET', `/patients/${patientId}`);
+    const refused = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: randomUUID(), reason: 'moved' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('PATIENT.UNKNOWN_CLINIC');
+    const after = await h.call(treating, 'GET', `/patients/${patientId}`);
+    expect(after.headers.etag).toBe(before.headers.etag);
+  });
+
   it('a transfer moves access to the new clinic and ends the former care team (within the projection lag)', async () => {
     const c = new Canaries();
     const { patientId, caseId } = await openCase(h, treating, c);

@@ -80,6 +80,13 @@ export class UserAdminService {
     return { user: await this.get(id), oneTimePassword: password };
   }
 
+  /** Whether a clinic is known (patients may only be transferred to one). */
+  async clinicExists(clinicId: string): Promise<boolean> {
+    if (!isUuid(clinicId)) return false;
+    const { rowCount } = await this.pool.query('select 1 from access.clinics where id = $1', [clinicId]);
+    return (rowCount ?? 0) > 0;
+  }
+
   async get(userId: string): Promise<UserView> {
     if (!isUuid(userId)) throw new AccessError('ACCESS.USER_NOT_FOUND');
     const { rows } = await this.pool.query('select * from access.users where id = $1', [userId]);

@@ -11,10 +11,23 @@ export class CareTeamMemberInvalid extends Error {
   }
 }
 
-/** The domain cannot know who exists; this checks care-team candidates against the identity store. */
+export class UnknownClinic extends Error {
+  readonly code = 'PATIENT.UNKNOWN_CLINIC';
+  readonly kind = 'validation';
+  constructor() {
+    super('the target clinic is not known');
+    this.name = 'UnknownClinic';
+  }
+}
+
+/** The domain cannot know who exists; this checks care-team candidates and clinics against the identity store. */
 @Injectable()
 export class ClinicMembers {
   constructor(@Inject(ACCESS_SERVICES) private readonly access: AccessServices) {}
+
+  async assertClinicExists(clinicId: string): Promise<void> {
+    if (!(await this.access.users.clinicExists(clinicId))) throw new UnknownClinic();
+  }
 
   async assertCanJoin(clinicId: string, userIds: readonly string[]): Promise<void> {
     for (const userId of new Set(userIds)) {
