@@ -1,6 +1,8 @@
 import { isPatientStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
 import { Orphans } from './orphans';
+import { bulkWrite, deleteByIds, selectByIds } from './bulk-write';
+import type { CareTeamPatientsTable, CareTeamTable } from '../schema/read-model.db';
 
 export const CARE_TEAM = 'care_team';
 const TYPES = new Set(['PatientRegistered', 'CareTeamMemberAssigned', 'CareTeamMemberRemoved', 'PatientTransferred']);
@@ -64,16 +66,16 @@ export class CareTeamProjection implements Projection {
 
   async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
     if (subjectIds.length === 0) return;
-    await ctx.db.deleteFrom('care_team').where('patient_id', 'in', [...subjectIds]).execute();
-    await ctx.db.deleteFrom('care_team_patients').where('patient_id', 'in', [...subjectIds]).execute();
+    await deleteByIds(ctx, 'care_team', 'patient_id', subjectIds);
+    await deleteByIds(ctx, 'care_team_patients', 'patient_id', subjectIds);
   }
 
   private async load(ids: string[], ctx: ProjectionContext): Promise<Map<string, Team>> {
     const teams = new Map<string, Team>();
     if (ids.length === 0) return teams;
-    const patients = await ctx.db.selectFrom('care_team_patients').selectAll().where('patient_id', 'in', ids).execute();
+    const patients = await selectByIds<CareTeamPatientsTable>(ctx, 'care_team_patients', 'patient_id', ids);
     for (const p of patients) teams.set(p.patient_id, { clinicId: p.clinic_id, updatedAt: new Date(p.updated_at).toISOString(), members: new Map() });
-    const members = await ctx.db.selectFrom('care_team').selectAll().where('patient_id', 'in', ids).execute();
+    const members = await selectByIds<CareTeamTable>(ctx, 'care_team', 'patient_id', ids);
     for (const m of members) teams.get(m.patient_id)?.members.set(m.user_id, { role: m.role, assignedAt: new Date(m.assigned_at).toISOString() });
     return teams;
   }
@@ -81,18 +83,12 @@ export class CareTeamProjection implements Projection {
   /** Rewrites the touched patients' rows: simpler than diffing, and one statement per table. */
   private async write(ids: string[], teams: Map<string, Team>, ctx: ProjectionContext): Promise<void> {
     if (ids.length === 0) return;
-    await ctx.db.deleteFrom('care_team').where('patient_id', 'in', ids).execute();
+    await deleteByIds(ctx, 'care_team', 'patient_id', ids);
     const members = ids.flatMap((id) =>
       [...teams.get(id)!.members].map(([userId, m]) => ({ patient_id: id, user_id: userId, role: m.role, assigned_at: m.assignedAt })),
     );
-    for (let i = 0; i < members.length; i += 1000) await ctx.db.insertInto('care_team').values(members.slice(i, i + 1000)).execute();
+    await bulkWrite(ctx, 'care_team', [['patient_id', 'uuid'], ['user_id', 'uuid'], ['role', 'text'], ['assigned_at', 'timestamptz']], members);
     const patients = ids.map((id) => ({ patient_id: id, clinic_id: teams.get(id)!.clinicId, updated_at: teams.get(id)!.updatedAt }));
-    for (let i = 0; i < patients.length; i += 1000) {
-      await ctx.db
-        .insertInto('care_team_patients')
-        .values(patients.slice(i, i + 1000))
-        .onConflict((oc) => oc.column('patient_id').doUpdateSet((eb) => ({ clinic_id: eb.ref('excluded.clinic_id'), updated_at: eb.ref('excluded.updated_at') })))
-        .execute();
-    }
+    await bulkWrite(ctx, 'care_team_patients', [['patient_id', 'uuid'], ['clinic_id', 'uuid'], ['updated_at', 'timestamptz']], patients, { key: ['patient_id'], update: 'all' });
   }
 }

@@ -5,8 +5,24 @@ import { isCaseStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
 import { type CaseSummary, evolveSummary } from './case-board.summary';
 import { Orphans } from './orphans';
+import { bulkWrite, type Column, deleteByIds, selectByIds } from './bulk-write';
 
 export const CASE_BOARD = 'case_board';
+
+/**
+ * The domain state as the board keeps it: without `entries` (every entry id of the case, used
+ * only by the deciders for corrections and retries), which would make the row grow with the case.
+ */
+function boardState(state: CaseState): CaseState {
+  if (state.status === 'NotOpened') return state;
+  return { ...state, entries: {} };
+}
+
+const COLUMNS: readonly Column[] = [
+  ['case_id', 'uuid'], ['patient_id', 'uuid'], ['clinic_id', 'uuid'], ['treating_orthodontist_id', 'uuid'], ['status', 'text'],
+  ['next_action', 'text'], ['current_stage', 'integer'], ['opened_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['revision', 'bigint'], ['state', 'jsonb'], ['summary', 'bytea'],
+];
 
 interface BoardRow {
   caseId: string;
@@ -38,8 +54,7 @@ export class CaseBoardProjection implements Projection {
     const ids = [...new Set(live.map((e) => e.data.caseId as string))];
     const rows = new Map<string, BoardRow>();
     if (ids.length > 0) {
-      const stored = await ctx.db.selectFrom('case_board').selectAll().where('case_id', 'in', ids).execute();
-      for (const r of stored) {
+      for (const r of await selectByIds<CaseBoardTable>(ctx, CASE_BOARD, 'case_id', ids)) {
         rows.set(r.case_id, {
           caseId: r.case_id,
           state: r.state as CaseState,
@@ -80,27 +95,16 @@ export class CaseBoardProjection implements Projection {
         opened_at: state.openedAt,
         updated_at: updatedAt,
         revision: revision.toString(),
-        state: JSON.stringify(state),
+        state: JSON.stringify(boardState(state)),
         summary: cipher.encryptJson(CASE_BOARD, 'summary', caseId, summary),
       } as CaseBoardTable);
     }
-    for (let i = 0; i < values.length; i += 500) {
-      await ctx.db
-        .insertInto('case_board')
-        .values(values.slice(i, i + 500) as never)
-        .onConflict((oc) =>
-          oc.column('case_id').doUpdateSet((eb) => {
-            const columns = Object.keys(values[0]).filter((c) => c !== 'case_id');
-            return Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never;
-          }),
-        )
-        .execute();
-    }
+    await bulkWrite(ctx, CASE_BOARD, COLUMNS, values as unknown as Record<string, unknown>[], { key: ['case_id'], update: 'all' });
     const redacted = [...new Set(events.filter((e) => e.redacted).map((e) => e.subjectId!))];
     await this.eraseSubjects(redacted, ctx);
   }
 
   async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
-    if (subjectIds.length > 0) await ctx.db.deleteFrom('case_board').where('patient_id', 'in', [...subjectIds]).execute();
+    await deleteByIds(ctx, CASE_BOARD, 'patient_id', subjectIds);
   }
 }

@@ -2,9 +2,15 @@ import { type CaseEvent, summarizeCaseEvent } from '@ortholedger/domain';
 import type { ReadModelKeys } from '../keys/read-model-keys';
 import type { CaseTimelineTable } from '../schema/read-model.db';
 import { isCaseStream } from '../runner/decode-event';
+import { bulkWrite, type Column, deleteByIds } from './bulk-write';
 import { PoisonEvent, type BatchChanges, type ProjectedEvent, type Projection, type ProjectionContext } from '../runner/projection';
 
 export const CASE_TIMELINE = 'case_timeline';
+
+const COLUMNS: readonly Column[] = [
+  ['event_id', 'uuid'], ['case_id', 'uuid'], ['patient_id', 'uuid'], ['revision', 'bigint'], ['event_type', 'text'], ['occurred_at', 'timestamptz'],
+  ['recorded_at', 'timestamptz'], ['actor_id', 'text'], ['actor_role', 'text'], ['entry_id', 'uuid'], ['corrects_entry_id', 'uuid'], ['summary', 'bytea'],
+];
 
 const uuidOrNull = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? v : null);
 
@@ -54,12 +60,12 @@ export class CaseTimelineProjection implements Projection {
       } as CaseTimelineTable);
       changes.subjects.add(event.subjectId!);
     }
-    for (let i = 0; i < rows.length; i += 1000) await ctx.db.insertInto('case_timeline').values(rows.slice(i, i + 1000) as never).execute();
+    await bulkWrite(ctx, CASE_TIMELINE, COLUMNS, rows as unknown as Record<string, unknown>[]);
     const redacted = [...new Set(events.filter((e) => e.redacted).map((e) => e.subjectId!))];
     await this.eraseSubjects(redacted, ctx);
   }
 
   async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
-    if (subjectIds.length > 0) await ctx.db.deleteFrom('case_timeline').where('patient_id', 'in', [...subjectIds]).execute();
+    await deleteByIds(ctx, CASE_TIMELINE, 'patient_id', subjectIds);
   }
 }

@@ -4,6 +4,14 @@ import { isPatientStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
 import { DIRECTORY, type DirectoryRowState, fromStored, indexFields, toStored } from './patient-directory.row';
 import { Orphans } from './orphans';
+import { bulkWrite, type Column, deleteByIds, selectByIds } from './bulk-write';
+import type { PatientDirectoryTable } from '../schema/read-model.db';
+
+const COLUMNS: readonly Column[] = [
+  ['patient_id', 'uuid'], ['clinic_id', 'uuid'], ['care_team', 'uuid[]'], ['status', 'text'], ['registered_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'], ['pos_commit', 'bigint'], ['pos_prepare', 'bigint'], ['name', 'bytea'], ['date_of_birth', 'bytea'],
+  ['contact', 'bytea'], ['chart_number', 'bytea'], ['chart_number_bidx', 'text'], ['email_bidx', 'text'], ['phone_bidx', 'text'], ['dob_bidx', 'text'],
+];
 
 const TYPES = new Set(['PatientRegistered', 'PatientDemographicsCorrected', 'CareTeamMemberAssigned', 'CareTeamMemberRemoved', 'PatientTransferred']);
 
@@ -25,8 +33,7 @@ export class PatientDirectoryProjection implements Projection {
     const ids = [...new Set(live.map((e) => e.subjectId!))];
     const rows = new Map<string, DirectoryRowState | undefined>();
     if (ids.length > 0) {
-      const stored = await ctx.db.selectFrom('patient_directory').selectAll().where('patient_id', 'in', ids).execute();
-      for (const row of stored) rows.set(row.patient_id, fromStored(row));
+      for (const row of await selectByIds<PatientDirectoryTable>(ctx, DIRECTORY, 'patient_id', ids)) rows.set(row.patient_id, fromStored(row));
     }
     const dirty = new Set<string>();
     const orphans = new Orphans();
@@ -42,18 +49,7 @@ export class PatientDirectoryProjection implements Projection {
     }
     await orphans.check(ctx);
     const upserts = [...dirty].map((id) => rows.get(id)!).map((row) => (indexFields(this.keys, row), toStored(this.keys, row)));
-    for (let i = 0; i < upserts.length; i += 500) {
-      await ctx.db
-        .insertInto('patient_directory')
-        .values(upserts.slice(i, i + 500))
-        .onConflict((oc) =>
-          oc.column('patient_id').doUpdateSet((eb) => {
-            const columns = Object.keys(upserts[0]).filter((c) => c !== 'patient_id') as (keyof (typeof upserts)[0])[];
-            return Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
-          }),
-        )
-        .execute();
-    }
+    await bulkWrite(ctx, DIRECTORY, COLUMNS, upserts as unknown as Record<string, unknown>[], { key: ['patient_id'], update: 'all' });
     for (const id of dirty) changes.subjects.add(id);
     const redacted = [...new Set(events.filter((e) => e.redacted).map((e) => e.subjectId!))];
     if (redacted.length > 0) {
@@ -63,7 +59,7 @@ export class PatientDirectoryProjection implements Projection {
   }
 
   async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
-    if (subjectIds.length > 0) await ctx.db.deleteFrom('patient_directory').where('patient_id', 'in', [...subjectIds]).execute();
+    await deleteByIds(ctx, DIRECTORY, 'patient_id', subjectIds);
   }
 
   private evolve(row: DirectoryRowState | undefined, event: ProjectedEvent): DirectoryRowState | 'orphan' {

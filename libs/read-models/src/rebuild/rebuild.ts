@@ -9,7 +9,7 @@ import type { Projection } from '../runner/projection';
 import { ProjectionRunner, READ_MODELS_CHANNEL, type RunnerLog, type RunnerOptions } from '../runner/projection-runner';
 import { catchUp } from '../runner/run-loops';
 import { isTransient, sleep } from '../runner/transient';
-import { prepareShadow, swapIn } from './shadow-tables';
+import { indexShadow, prepareShadow, swapIn } from './shadow-tables';
 
 export interface RebuildProgress {
   readonly projections: readonly string[];
@@ -67,7 +67,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
     for (const projection of options.projections) {
       if ((await prepareShadow(options.db, projection, !!options.restart)) === 'resumed') resumed.push(projection.name);
     }
-    const runner = new ProjectionRunner({ db: options.db, source: options.source, projections: options.projections, target: 'shadow', batchSize: options.batchSize ?? 1000, log: options.log, faults: options.faults });
+    const runner = new ProjectionRunner({ db: options.db, source: options.source, projections: options.projections, target: 'shadow', batchSize: options.batchSize ?? 2000, log: options.log, faults: options.faults });
     await runner.init();
     let total = (await options.source.stats()).events;
     const progress = (phase: RebuildProgress['phase']) => {
@@ -90,6 +90,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
       throw Object.assign(new Error(`rebuild of ${name} stopped: ${failure.detail}`), { code: failure.code });
     }
     progress('swap');
+    for (const projection of options.projections) await indexShadow(options.db, projection);
     await swap(options, runner);
     progress('done');
     const events = Math.min(...names.map((n) => runner.checkpoint(n)?.eventsSeen ?? 0));

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ReadModelDatabase } from '../schema/read-model.db';
-import { createTable, LIVE_SCHEMA, RETIRED_SCHEMA, SHADOW_SCHEMA } from '../schema/tables';
+import { createIndexes, createTable, LIVE_SCHEMA, RETIRED_SCHEMA, SHADOW_SCHEMA } from '../schema/tables';
 import { CheckpointStore } from '../runner/checkpoint-store';
 import type { Projection } from '../runner/projection';
 
@@ -22,7 +22,7 @@ export async function prepareShadow(db: Kysely<ReadModelDatabase>, projection: P
   await db.transaction().execute(async (trx) => {
     for (const table of projection.tables) {
       await sql.raw(`drop table if exists ${SHADOW_SCHEMA}.${table}`).execute(trx);
-      await createTable(trx, SHADOW_SCHEMA, table);
+      await createTable(trx, SHADOW_SCHEMA, table, { indexes: false });
       await sql.raw(`grant select, insert, update, delete on ${SHADOW_SCHEMA}.${table} to ${APP_ROLE}`).execute(trx);
     }
     const cp = trx.withSchema(LIVE_SCHEMA);
@@ -31,6 +31,11 @@ export async function prepareShadow(db: Kysely<ReadModelDatabase>, projection: P
     await CheckpointStore.ensure(trx, projection.name, 'shadow', projection.version);
   });
   return 'created';
+}
+
+/** Builds the shadow tables' secondary indexes in one pass each, once the bulk of the rows is in. */
+export async function indexShadow(db: Kysely<ReadModelDatabase>, projection: Projection): Promise<void> {
+  for (const table of projection.tables) await createIndexes(db, SHADOW_SCHEMA, table);
 }
 
 /**

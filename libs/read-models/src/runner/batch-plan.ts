@@ -1,6 +1,5 @@
-import { comparePositions, type Position, type RecordedEvent } from '@ortholedger/event-store';
-import { decodeEvent } from './decode-event';
-import type { Opened } from './event-source';
+import { comparePositions, type Position } from '@ortholedger/event-store';
+import type { PreparedBatch } from './batch-reader';
 import { PoisonEvent, type ProjectedEvent, type Projection } from './projection';
 import { isTransient } from './transient';
 
@@ -22,23 +21,13 @@ export class TransientReadError extends Error {
   }
 }
 
-/** Which events each projection needs: after its checkpoint and handled by it. */
-export function neededIndexes(raw: readonly RecordedEvent[], members: readonly { projection: Projection; position: Position }[]): number[] {
-  const needed: number[] = [];
-  raw.forEach((event, i) => {
-    if (members.some((m) => comparePositions(event.position, m.position) > 0 && m.projection.handles(event))) needed.push(i);
-  });
-  return needed;
-}
-
 /**
  * Splits a batch per projection. A decryption or decoding failure on an event a projection needs
  * stops that projection just before the event; a transient failure throws so the batch is retried.
  * `stopAt` (from an earlier attempt whose projector refused an event) cuts the plan the same way.
  */
 export function planMember(
-  raw: readonly RecordedEvent[],
-  opened: ReadonlyMap<number, Opened>,
+  batch: PreparedBatch,
   projection: Projection,
   position: Position,
   stopAt?: { position: Position; error: Error },
@@ -47,24 +36,19 @@ export function planMember(
   let advanceTo: Position | undefined;
   let seen = 0;
   let lastEventAt: Date | null = null;
+  const raw = batch.raw;
   for (let i = 0; i < raw.length; i++) {
     const event = raw[i];
     if (comparePositions(event.position, position) <= 0) continue;
     if (stopAt && comparePositions(event.position, stopAt.position) >= 0) return { events, advanceTo, seen, lastEventAt, poison: stopAt.error };
     if (projection.handles(event)) {
-      const result = opened.get(i);
+      const prepared = batch.at(i);
       let poison: Error | undefined;
-      if (!result) poison = PoisonEvent.of(event, 'event was not decrypted');
-      else if ('error' in result) {
-        if (isTransient(result.error)) throw new TransientReadError(result.error);
-        poison = result.error as Error;
-      } else {
-        try {
-          events.push(decodeEvent(result.event));
-        } catch (error) {
-          poison = error as Error;
-        }
-      }
+      if (!prepared) poison = PoisonEvent.of(event, 'event was not decrypted');
+      else if ('error' in prepared) {
+        if (isTransient(prepared.error)) throw new TransientReadError(prepared.error);
+        poison = prepared.error as Error;
+      } else events.push(prepared.event);
       if (poison) return { events, advanceTo, seen, lastEventAt, poison };
     }
     advanceTo = event.position;

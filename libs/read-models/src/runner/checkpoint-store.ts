@@ -72,6 +72,33 @@ export const CheckpointStore = {
     return row ? toCheckpoint(row) : undefined;
   },
 
+  /** Locks several rows in name order (the order a swap locks them in: no deadlock between the two). */
+  async lockMany(db: Kysely<ReadModelDatabase>, projections: readonly string[], target: Target): Promise<Map<string, Checkpoint>> {
+    const { rows } = await sql<Record<string, unknown>>`
+      select * from read_models.projection_checkpoints
+       where projection = any(${projections}::text[]) and target = ${target}
+       order by projection for update`.execute(db);
+    return new Map(rows.map((r) => [r.projection as string, toCheckpoint(r)]));
+  },
+
+  /** Advances several checkpoints in one statement. */
+  async advanceMany(
+    db: Kysely<ReadModelDatabase>,
+    target: Target,
+    moves: readonly { projection: string; position: Position; seen: number; lastEventAt: Date | null }[],
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    await sql`
+      update read_models.projection_checkpoints c
+         set pos_commit = u.c, pos_prepare = u.p, events_seen = c.events_seen + u.seen,
+             last_event_at = coalesce(u.at, c.last_event_at), updated_at = now(),
+             failed_at = null, failure_code = null, failure_detail = null
+        from unnest(${moves.map((m) => m.projection)}::text[], ${moves.map((m) => m.position.commit.toString())}::bigint[],
+                    ${moves.map((m) => m.position.prepare.toString())}::bigint[], ${moves.map((m) => m.seen)}::bigint[],
+                    ${moves.map((m) => m.lastEventAt)}::timestamptz[]) as u(projection, c, p, seen, at)
+       where c.projection = u.projection and c.target = ${target}`.execute(db);
+  },
+
   async advance(
     db: Kysely<ReadModelDatabase>,
     from: Checkpoint,

@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely';
-import { comparePositions, type Position, positionToString, type RecordedEvent } from '@ortholedger/event-store';
+import { comparePositions, type Position, positionToString } from '@ortholedger/event-store';
 import type { ReadModelDatabase } from '../schema/read-model.db';
 import { schemaOf, type Target } from '../schema/tables';
-import { type MemberPlan, neededIndexes, planMember } from './batch-plan';
+import { type MemberPlan, planMember } from './batch-plan';
+import { BatchReader } from './batch-reader';
 import { type Checkpoint, CheckpointStore, samePosition } from './checkpoint-store';
-import { erasedAmong, sweepErasures } from './erasure-sweep';
-import type { EventSource, Opened } from './event-source';
+import { erasedAmong, sweepErasuresMany } from './erasure-sweep';
+import type { EventSource } from './event-source';
 import { PoisonEvent, type Projection } from './projection';
 import { describeError, isTransient } from './transient';
 
@@ -69,11 +70,13 @@ export class ProjectionRunner {
   private readonly members = new Map<string, Member>();
   private readonly batchSize: number;
   private readonly log: RunnerLog;
+  private readonly reader: BatchReader;
   private batches = 0;
 
   constructor(private readonly options: RunnerOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.log = options.log ?? silent;
+    this.reader = new BatchReader(options.source, this.batchSize);
   }
 
   get target(): Target {
@@ -109,11 +112,13 @@ export class ProjectionRunner {
     const members = [...this.members.values()];
     if (members.length === 0) return { read: 0, applied: 0, caughtUp: true };
     const from = members.map((m) => m.checkpoint.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
-    const raw = await this.options.source.read(from, this.batchSize);
-    const opened = await this.open(raw, members);
+    const batch = await this.reader.next(from, members.map((m) => ({ projection: m.projection, position: m.checkpoint.position })));
+    const raw = batch.raw;
+    // A full batch: read and decrypt the next one while this one commits.
+    if (raw.length >= this.batchSize && !within) this.reader.prefetch(raw[raw.length - 1].position, members.map((m) => m.projection));
     const stops = new Map<string, { position: Position; error: Error }>();
     for (let attempt = 0; attempt <= members.length; attempt++) {
-      const plans = new Map(members.map((m) => [m.projection.name, planMember(raw, opened, m.projection, m.checkpoint.position, stops.get(m.projection.name))]));
+      const plans = new Map(members.map((m) => [m.projection.name, planMember(batch, m.projection, m.checkpoint.position, stops.get(m.projection.name))]));
       const poisoned = [...plans.values()].find((p) => p.poison);
       if (within && poisoned) throw poisoned.poison; // a swap never goes ahead with a stopped projection
       try {
@@ -148,49 +153,53 @@ export class ProjectionRunner {
     await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
   }
 
-  private async open(raw: readonly RecordedEvent[], members: readonly Member[]): Promise<Map<number, Opened>> {
-    const needed = neededIndexes(raw, members.map((m) => ({ projection: m.projection, position: m.checkpoint.position })));
-    const results = await this.options.source.open(needed.map((i) => raw[i]));
-    return new Map(needed.map((index, k) => [index, results[k]]));
-  }
-
   private async commit(plans: Map<string, MemberPlan>, within?: Kysely<ReadModelDatabase>): Promise<void> {
     const { target } = this.options;
     const notice = { projections: [] as string[], erased: new Set<string>() };
     const body = async (trx: Kysely<ReadModelDatabase>) => {
-      const ctx = { db: trx.withSchema(schemaOf(target)) };
+      const ctx = { db: trx.withSchema(schemaOf(target)), schema: schemaOf(target) };
       // Every checkpoint row first, in name order (as a swap locks them), before any table is written:
       // no deadlock with a swap, and a runner that lost its lock or raced a swap stops here.
       const names = [...plans.keys()].sort();
-      const locked = new Map<string, Checkpoint>();
+      const locked = await CheckpointStore.lockMany(trx, names, target);
       for (const name of names) {
         const member = this.members.get(name)!;
-        const row = await CheckpointStore.lock(trx, name, target);
-        if (!row || row.generation !== member.checkpoint.generation || !samePosition(row.position, member.checkpoint.position)) {
-          throw new Fenced(name);
-        }
-        locked.set(name, row);
+        const row = locked.get(name);
+        if (!row || row.generation !== member.checkpoint.generation || !samePosition(row.position, member.checkpoint.position)) throw new Fenced(name);
       }
-      for (const name of names) {
-        const plan = plans.get(name)!;
-        const member = this.members.get(name)!;
-        if (plan.events.length > 0) {
+      // Projectors write different tables, so they run side by side on the one transaction: the
+      // connection still runs one statement at a time, but one projector's CPU work overlaps another's SQL.
+      const touched = new Map<string, Set<string>>();
+      const applying = names.filter((name) => plans.get(name)!.events.length > 0);
+      const results = await Promise.allSettled(
+        applying.map(async (name) => {
           const changes = { subjects: new Set<string>() };
-          try {
-            await member.projection.apply(plan.events, ctx, changes);
-            const erased = await erasedAmong(trx, changes.subjects);
-            if (erased.length > 0) await member.projection.eraseSubjects(erased, ctx);
-          } catch (error) {
-            throw new MemberFailed(name, error, plan.events[0].position);
-          }
-          notice.projections.push(name);
-        }
-        for (const subject of await sweepErasures(trx, member.projection, target, ctx)) notice.erased.add(subject);
-        if (plan.advanceTo) await CheckpointStore.advance(trx, locked.get(name)!, { position: plan.advanceTo, seen: plan.seen, lastEventAt: plan.lastEventAt });
+          await this.members.get(name)!.projection.apply(plans.get(name)!.events, ctx, changes);
+          touched.set(name, changes.subjects);
+        }),
+      );
+      const failed = results.map((r, i) => ({ r, name: applying[i] })).filter(({ r }) => r.status === 'rejected');
+      if (failed.length > 0) {
+        // The cause, not the "transaction is aborted" its statement left the others with.
+        const cause = failed.find(({ r }) => (r as PromiseRejectedResult).reason?.code !== '25P02') ?? failed[0];
+        throw new MemberFailed(cause.name, (cause.r as PromiseRejectedResult).reason, plans.get(cause.name)!.events[0].position);
       }
+      notice.projections.push(...applying);
+      // Keys may still have been cached when an erased subject's events were decrypted: remove those rows again.
+      const erased = new Set(await erasedAmong(trx, new Set([...touched.values()].flatMap((s) => [...s]))));
+      for (const [name, subjects] of touched) {
+        const again = [...subjects].filter((s) => erased.has(s));
+        if (again.length > 0) await this.members.get(name)!.projection.eraseSubjects(again, ctx);
+      }
+      for (const subject of await sweepErasuresMany(trx, names.map((n) => this.members.get(n)!.projection), target, ctx)) notice.erased.add(subject);
+      const moves = names.flatMap((name) => {
+        const plan = plans.get(name)!;
+        return plan.advanceTo ? [{ projection: name, position: plan.advanceTo, seen: plan.seen, lastEventAt: plan.lastEventAt }] : [];
+      });
+      await CheckpointStore.advanceMany(trx, target, moves);
       if (target === 'live' && (notice.projections.length > 0 || notice.erased.size > 0)) {
-        const erased = [...notice.erased];
-        const payload = JSON.stringify({ p: notice.projections, ...(erased.length <= 100 ? { e: erased } : { r: 1 }) });
+        const erasedIds = [...notice.erased];
+        const payload = JSON.stringify({ p: notice.projections, ...(erasedIds.length <= 100 ? { e: erasedIds } : { r: 1 }) });
         await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${payload})`.execute(trx);
       }
       await this.options.faults?.inTransaction?.(++this.batches);

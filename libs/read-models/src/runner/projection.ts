@@ -25,8 +25,10 @@ export interface BatchChanges {
 }
 
 export interface ProjectionContext {
-  /** The transaction, bound to the schema of the target (live or shadow). */
+  /** The transaction, bound to the schema of the target (live or shadow) for Kysely's builders. */
   readonly db: Kysely<ReadModelDatabase>;
+  /** That schema, for raw SQL (the schema plugin does not rewrite `sql` templates). */
+  readonly schema: string;
 }
 
 /**

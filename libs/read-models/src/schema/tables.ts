@@ -33,14 +33,14 @@ const TABLES: Record<string, (s: string) => string[]> = {
        email_bidx text,
        phone_bidx text,
        dob_bidx text not null)`,
-    `create index patient_directory_clinic on ${s}.patient_directory (clinic_id)`,
-    `create index patient_directory_care_team on ${s}.patient_directory using gin (care_team)`,
+    `create index if not exists patient_directory_clinic on ${s}.patient_directory (clinic_id)`,
+    `create index if not exists patient_directory_care_team on ${s}.patient_directory using gin (care_team)`,
     // Search indexes in the API processes fetch what changed since the position they hold.
-    `create index patient_directory_position on ${s}.patient_directory (pos_commit, pos_prepare)`,
-    `create index patient_directory_chart_bidx on ${s}.patient_directory (chart_number_bidx)`,
-    `create index patient_directory_email_bidx on ${s}.patient_directory (email_bidx) where email_bidx is not null`,
-    `create index patient_directory_phone_bidx on ${s}.patient_directory (phone_bidx) where phone_bidx is not null`,
-    `create index patient_directory_dob_bidx on ${s}.patient_directory (dob_bidx)`,
+    `create index if not exists patient_directory_position on ${s}.patient_directory (pos_commit, pos_prepare)`,
+    `create index if not exists patient_directory_chart_bidx on ${s}.patient_directory (chart_number_bidx)`,
+    `create index if not exists patient_directory_email_bidx on ${s}.patient_directory (email_bidx) where email_bidx is not null`,
+    `create index if not exists patient_directory_phone_bidx on ${s}.patient_directory (phone_bidx) where phone_bidx is not null`,
+    `create index if not exists patient_directory_dob_bidx on ${s}.patient_directory (dob_bidx)`,
   ],
   care_team: (s) => [
     `create table ${s}.care_team (
@@ -49,7 +49,7 @@ const TABLES: Record<string, (s: string) => string[]> = {
        role text not null,
        assigned_at timestamptz not null,
        primary key (patient_id, user_id))`,
-    `create index care_team_user on ${s}.care_team (user_id, patient_id)`,
+    `create index if not exists care_team_user on ${s}.care_team (user_id, patient_id)`,
   ],
   care_team_patients: (s) => [
     `create table ${s}.care_team_patients (
@@ -71,9 +71,9 @@ const TABLES: Record<string, (s: string) => string[]> = {
        revision bigint not null,
        state jsonb not null,
        summary bytea not null)`,
-    `create index case_board_clinic on ${s}.case_board (clinic_id, updated_at desc, case_id)`,
-    `create index case_board_treating on ${s}.case_board (treating_orthodontist_id, updated_at desc, case_id)`,
-    `create index case_board_patient on ${s}.case_board (patient_id)`,
+    `create index if not exists case_board_clinic on ${s}.case_board (clinic_id, updated_at desc, case_id)`,
+    `create index if not exists case_board_treating on ${s}.case_board (treating_orthodontist_id, updated_at desc, case_id)`,
+    `create index if not exists case_board_patient on ${s}.case_board (patient_id)`,
   ],
   case_timeline: (s) => [
     `create table ${s}.case_timeline (
@@ -90,14 +90,26 @@ const TABLES: Record<string, (s: string) => string[]> = {
        corrects_entry_id uuid,
        summary bytea not null,
        unique (case_id, revision))`,
-    `create index case_timeline_patient on ${s}.case_timeline (patient_id)`,
+    `create index if not exists case_timeline_patient on ${s}.case_timeline (patient_id)`,
   ],
 };
 
 export const READ_MODEL_TABLES = Object.keys(TABLES);
 
-export async function createTable(db: Kysely<any>, schema: string, table: string): Promise<void> {
+/**
+ * Creates a table; `indexes: false` leaves out the secondary indexes (keys stay: upserts need
+ * them), so a rebuild fills its shadow table without index maintenance and builds them once at the end.
+ */
+export async function createTable(db: Kysely<any>, schema: string, table: string, options: { indexes?: boolean } = {}): Promise<void> {
   const ddl = TABLES[table];
   if (!ddl) throw new Error(`unknown read-model table ${table}`);
-  for (const statement of ddl(schema)) await sql.raw(statement).execute(db);
+  for (const statement of ddl(schema)) {
+    if (options.indexes === false && statement.startsWith('create index')) continue;
+    await sql.raw(statement).execute(db);
+  }
+}
+
+/** The secondary indexes of a table (idempotent). */
+export async function createIndexes(db: Kysely<any>, schema: string, table: string): Promise<void> {
+  for (const statement of TABLES[table](schema)) if (statement.startsWith('create index')) await sql.raw(statement).execute(db);
 }

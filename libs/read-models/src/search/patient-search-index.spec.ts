@@ -32,7 +32,7 @@ const patientArb = fc.record({
   chartNumber: `CH-${r.chart}`,
 }));
 
-const scopeArb: fc.Arbitrary<SearchScope[]> = fc.oneof(
+const scopeArb: fc.Arbitrary<readonly SearchScope[]> = fc.oneof(
   { weight: 3, arbitrary: fc.constant([{}]) },
   { weight: 2, arbitrary: fc.constantFrom(...CLINICS).map((clinicId) => [{ clinicId }]) },
   { weight: 2, arbitrary: fc.record({ clinicId: fc.constantFrom(...CLINICS), careTeamMember: fc.constantFrom(...USERS) }).map((s) => [s]) },

@@ -98,7 +98,7 @@ export class ProjectionsRebuildCommand extends JsonCommand {
     return true;
   }
 
-  @Option({ flags: '--batch-size <n>', description: 'events per transaction (default 1000)' })
+  @Option({ flags: '--batch-size <n>', description: 'events per transaction (default 2000)' })
   batchSize(value: string): number {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--batch-size must be an integer from 1 to 10000');
