@@ -20,28 +20,41 @@ export async function run(ctx: ProjectionBenchContext) {
     const seeded = await writeClinic(stores.encrypted, syntheticClinic({ patients, casesPerPatient: 2, seed: 11 }), { mode: 'batched', concurrency: 8, keep: false });
     ctx.log.info(`rebuild: ${seeded.events} events of ${patients} patients seeded`);
 
-    const readOnly = stores.freshSource();
-    const readStarted = process.hrtime.bigint();
+    // Read-only and rebuild alternate, twice; the better round of each counts (a busy machine moves both).
+    const readOnly = async () => {
+      const { source, close } = stores.freshSource();
+      const started = process.hrtime.bigint();
+      let read = 0;
+      let from = START;
+      for (;;) {
+        const batch = await source.read(from, 1000);
+        if (batch.length === 0) break;
+        const opened = await source.open(batch);
+        if (opened.some((o) => 'error' in o)) throw new Error('decryption failed');
+        read += batch.length;
+        from = batch[batch.length - 1].position;
+      }
+      close();
+      if (comparePositions(from, START) <= 0) throw new Error('nothing read');
+      return { events: read, rate: (read * 1e9) / Number(process.hrtime.bigint() - started) };
+    };
+    const rebuildAll = async () => {
+      const { source, close } = stores.freshSource();
+      const report = await rebuild({ db: kyselyOver(ctx.db.pools.owner), pool: ctx.db.pools.owner, source, projections: stores.projections, restart: true });
+      close();
+      return { events: report.events, rate: report.events / report.seconds };
+    };
+    const rounds: { read: number; rebuild: number }[] = [];
     let read = 0;
-    let from = START;
-    for (;;) {
-      const batch = await readOnly.source.read(from, 1000);
-      if (batch.length === 0) break;
-      const opened = await readOnly.source.open(batch);
-      if (opened.some((o) => 'error' in o)) throw new Error('decryption failed');
-      read += batch.length;
-      from = batch[batch.length - 1].position;
+    for (let round = 0; round < 2; round++) {
+      const r = await readOnly();
+      const b = await rebuildAll();
+      read = r.events;
+      rounds.push({ read: r.rate, rebuild: b.rate });
+      ctx.log.info(`rebuild round ${round + 1}: rebuild ${b.events} events at ${b.rate.toFixed(0)}/s; read+decrypt only ${r.events} at ${r.rate.toFixed(0)}/s`);
     }
-    const readMs = Number(process.hrtime.bigint() - readStarted) / 1e6;
-    readOnly.close();
-    if (comparePositions(from, START) <= 0) throw new Error('nothing read');
-
-    const projecting = stores.freshSource();
-    const report = await rebuild({ db: kyselyOver(ctx.db.pools.owner), pool: ctx.db.pools.owner, source: projecting.source, projections: stores.projections, restart: true });
-    projecting.close();
-    const rebuildRate = report.events / report.seconds;
-    const readRate = (read * 1000) / readMs;
-    ctx.log.info(`rebuild: ${report.events} events in ${report.seconds.toFixed(1)} s (${rebuildRate.toFixed(0)}/s); read+decrypt only ${read} in ${(readMs / 1000).toFixed(1)} s (${readRate.toFixed(0)}/s)`);
+    const rebuildRate = Math.max(...rounds.map((r) => r.rebuild));
+    const readRate = Math.max(...rounds.map((r) => r.read));
     return [
       {
         name: 'rebuild',

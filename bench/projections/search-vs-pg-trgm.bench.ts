@@ -51,6 +51,7 @@ export async function run(ctx: ProjectionBenchContext) {
     await admin.query('create index bench_plain_name_trgm on bench_plain_patients using gin (name gin_trgm_ops)');
     await admin.query('create index bench_plain_dob on bench_plain_patients (dob)');
     await admin.query('analyze bench_plain_patients');
+    await admin.query('grant select on bench_plain_patients to ortholedger_app');
     ctx.log.info(`search: plaintext copy with pg_trgm GIN built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // Cold load: what an API process does at start (stream, decrypt, index), and the same rows read without decrypting.
@@ -65,7 +66,7 @@ export async function run(ctx: ProjectionBenchContext) {
     const bytesPerPatient = (process.memoryUsage().heapUsed - heapBefore) / n;
     t = Date.now();
     for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
-      const page = await ctx.db.pools.app.query('select patient_id, clinic_id, care_team, name, date_of_birth, chart_number, pos_commit, pos_prepare from read_models.patient_directory where patient_id > $1 order by patient_id limit 5000', [after]);
+      const page = await ctx.db.pools.app.query('select patient_id, clinic_id, care_team, demographics, pos_commit, pos_prepare from read_models.patient_directory where patient_id > $1 order by patient_id limit 5000', [after]);
       if (page.rows.length < 5000) break;
       after = page.rows[page.rows.length - 1].patient_id;
     }

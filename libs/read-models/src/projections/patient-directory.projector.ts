@@ -2,15 +2,15 @@ import type { ContactDetails, DemographicsCorrection, PersonName } from '@orthol
 import type { ReadModelKeys } from '../keys/read-model-keys';
 import { isPatientStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
-import { DIRECTORY, type DirectoryRowState, fromStored, indexFields, toStored } from './patient-directory.row';
+import { DIRECTORY, type DirectoryRowState, fromStored, indexFields, openDemographics, toStored } from './patient-directory.row';
 import { Orphans } from './orphans';
 import { bulkWrite, type Column, deleteByIds, selectByIds } from './bulk-write';
 import type { PatientDirectoryTable } from '../schema/read-model.db';
 
 const COLUMNS: readonly Column[] = [
   ['patient_id', 'uuid'], ['clinic_id', 'uuid'], ['care_team', 'uuid[]'], ['status', 'text'], ['registered_at', 'timestamptz'],
-  ['updated_at', 'timestamptz'], ['pos_commit', 'bigint'], ['pos_prepare', 'bigint'], ['name', 'bytea'], ['date_of_birth', 'bytea'],
-  ['contact', 'bytea'], ['chart_number', 'bytea'], ['chart_number_bidx', 'text'], ['email_bidx', 'text'], ['phone_bidx', 'text'], ['dob_bidx', 'text'],
+  ['updated_at', 'timestamptz'], ['pos_commit', 'bigint'], ['pos_prepare', 'bigint'], ['demographics', 'bytea'],
+  ['chart_number_bidx', 'text'], ['email_bidx', 'text'], ['phone_bidx', 'text'], ['dob_bidx', 'text'],
 ];
 
 const TYPES = new Set(['PatientRegistered', 'PatientDemographicsCorrected', 'CareTeamMemberAssigned', 'CareTeamMemberRemoved', 'PatientTransferred']);
@@ -73,10 +73,7 @@ export class PatientDirectoryProjection implements Projection {
         registeredAt: d.occurredAt,
         updatedAt: d.occurredAt,
         position: event.position,
-        name: { plain: d.name as PersonName },
-        dateOfBirth: { plain: d.dateOfBirth as string },
-        contact: { plain: (d.contact ?? {}) as ContactDetails },
-        chartNumber: { plain: d.chartNumber as string },
+        demographics: { plain: { name: d.name as PersonName, dateOfBirth: d.dateOfBirth as string, contact: (d.contact ?? {}) as ContactDetails, chartNumber: d.chartNumber as string } },
         bidx: { chart: '', email: null, phone: null, dob: '' },
       };
     }
@@ -84,12 +81,16 @@ export class PatientDirectoryProjection implements Projection {
     const next: DirectoryRowState = { ...row, bidx: { ...row.bidx }, updatedAt: d.occurredAt, position: event.position };
     switch (event.type) {
       case 'PatientDemographicsCorrected': {
-        // A correction carries whole field values, so nothing stored needs decrypting here.
         const c = d.corrections as DemographicsCorrection;
-        if (c.name) next.name = { plain: c.name };
-        if (c.dateOfBirth) next.dateOfBirth = { plain: c.dateOfBirth };
-        if (c.contact) next.contact = { plain: c.contact };
-        if (c.chartNumber) next.chartNumber = { plain: c.chartNumber };
+        const current = 'plain' in row.demographics ? row.demographics.plain : openDemographics(this.keys, row.patientId, row.demographics.cipher);
+        next.demographics = {
+          plain: {
+            name: c.name ?? current.name,
+            dateOfBirth: c.dateOfBirth ?? current.dateOfBirth,
+            contact: c.contact ?? current.contact,
+            chartNumber: c.chartNumber ?? current.chartNumber,
+          },
+        };
         return next;
       }
       case 'CareTeamMemberAssigned':

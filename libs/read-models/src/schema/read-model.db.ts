@@ -12,10 +12,7 @@ export interface PatientDirectoryTable {
   updated_at: Timestamp;
   pos_commit: Bigint;
   pos_prepare: Bigint;
-  name: Buffer;
-  date_of_birth: Buffer;
-  contact: Buffer;
-  chart_number: Buffer;
+  demographics: Buffer;
   chart_number_bidx: string;
   email_bidx: string | null;
   phone_bidx: string | null;

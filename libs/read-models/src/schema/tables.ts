@@ -25,10 +25,8 @@ const TABLES: Record<string, (s: string) => string[]> = {
        updated_at timestamptz not null,
        pos_commit bigint not null,
        pos_prepare bigint not null,
-       name bytea not null,
-       date_of_birth bytea not null,
-       contact bytea not null,
-       chart_number bytea not null,
+       -- name, date of birth, contact and chart number in one ciphertext: always read together
+       demographics bytea not null,
        chart_number_bidx text not null,
        email_bidx text,
        phone_bidx text,

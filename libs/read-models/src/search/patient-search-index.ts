@@ -1,6 +1,7 @@
 import { foldChartNumber, maxTypos, nameTokens } from './name-normalise';
 import { boundedOsa } from './edit-distance';
-import { nameScore } from './match';
+import { matchTier, nameScore } from './match';
+import { TopK } from './top-k';
 import { Postings } from './postings';
 import { type IndexedPatient, type PatientQuery, type SearchHit, type SearchPage, SearchQueryInvalid, type SearchScope } from './search.types';
 
@@ -79,22 +80,29 @@ export class PatientSearchIndex {
     const scope = this.compileScopes(scopes);
     if (scope.length === 0) return { hits: [], total: 0 };
 
-    const candidates = chart !== undefined ? this.postings.chart(chart)
-      : dob?.kind === 'day' ? this.postings.day(dob.value)
-      : tokens.length > 0 ? this.nameCandidates(tokens.reduce((a, b) => (b.length > a.length ? b : a)))
-      : this.postings.year(dob!.kind === 'year' ? dob!.value : Math.floor(dob!.value / 100));
-    const hits: { slot: number; score: number }[] = [];
+    let scored: Map<number, number> | undefined;
+    let candidates: Iterable<number>;
+    if (chart !== undefined) candidates = this.postings.chart(chart);
+    else if (dob?.kind === 'day') candidates = this.postings.day(dob.value);
+    else if (tokens.length > 0) candidates = (scored = this.nameScores(tokens)).keys();
+    else candidates = this.postings.year(dob!.kind === 'year' ? dob!.value : Math.floor(dob!.value / 100));
+
+    const byRank = (a: { slot: number; score: number }, b: { slot: number; score: number }) =>
+      a.score - b.score || cmp(this.names[a.slot], this.names[b.slot]) || cmp(this.ids[a.slot], this.ids[b.slot]);
+    const best = new TopK(offset + limit, byRank);
+    let total = 0;
     for (const slot of candidates) {
+      // Every hit counted and ranked here is one the caller may see: the access scope comes first.
       if (!this.alive[slot] || !this.inScope(slot, scope)) continue;
       if (chart !== undefined && this.charts[slot] !== chart) continue;
       if (dob && Math.floor(this.dob[slot] / dob.divisor) !== dob.value) continue;
-      const score = tokens.length > 0 ? nameScore(tokens, this.names[slot].split(' ')) : 0;
-      if (score !== undefined) hits.push({ slot, score });
+      const score = scored ? scored.get(slot) : tokens.length > 0 ? nameScore(tokens, this.names[slot].split(' ')) : 0;
+      if (score === undefined) continue;
+      total++;
+      best.push({ slot, score });
     }
-    // Every hit here is one the caller may see: ranking and paging come after the access filter.
-    hits.sort((a, b) => a.score - b.score || cmp(this.names[a.slot], this.names[b.slot]) || cmp(this.ids[a.slot], this.ids[b.slot]));
-    const page: SearchHit[] = hits.slice(offset, offset + limit).map((h) => ({ patientId: this.ids[h.slot], score: h.score }));
-    return { hits: page, total: hits.length };
+    const page: SearchHit[] = best.sorted().slice(offset, offset + limit).map((h) => ({ patientId: this.ids[h.slot], score: h.score }));
+    return { hits: page, total };
   }
 
   /** Approximate bytes held, for the memory-per-patient figure. */
@@ -102,14 +110,45 @@ export class PatientSearchIndex {
     return { patients: this.size, slots: this.ids.length, vocabulary: this.postings.vocabularySize };
   }
 
-  private nameCandidates(token: string): Iterable<number> {
-    const out = new Set<number>();
-    this.postings.withPrefix(token, (slots) => slots.forEach((s) => out.add(s)));
-    const k = maxTypos(token.length);
-    if (k > 0) {
-      this.postings.withLengthBetween(token.length - k, token.length + k, (candidate, slots) => {
-        if (boundedOsa(token, candidate, k) <= k) slots.forEach((s) => out.add(s));
-      });
+  /**
+   * slot -> name score for the query words, from the vocabulary: each word's tier is computed once
+   * per distinct name word (not per patient), a patient keeps its best tier per query word, and
+   * only patients matching every query word remain.
+   */
+  private nameScores(tokens: readonly string[]): Map<number, number> {
+    const perToken = [...new Set(tokens)].map((token) => {
+      const tiers = new Map<number, number>();
+      const visit = (word: string, slots: readonly number[]) => {
+        const tier = matchTier(token, word);
+        if (tier === undefined) return;
+        for (const slot of slots) {
+          const known = tiers.get(slot);
+          if (known === undefined || tier < known) tiers.set(slot, tier);
+        }
+      };
+      this.postings.withPrefix(token, visit);
+      const k = maxTypos(token.length);
+      if (k > 0) this.postings.withLengthBetween(token.length - k, token.length + k, (word, slots) => boundedOsa(token, word, k) <= k && visit(word, slots));
+      return { token, tiers };
+    });
+    // A repeated query word counts each time it is typed, as the brute force does.
+    const weight = new Map<string, number>();
+    for (const t of tokens) weight.set(t, (weight.get(t) ?? 0) + 1);
+    perToken.sort((a, b) => a.tiers.size - b.tiers.size);
+    const [smallest, ...rest] = perToken;
+    const out = new Map<number, number>();
+    for (const [slot, tier] of smallest.tiers) {
+      let score = tier * weight.get(smallest.token)!;
+      let all = true;
+      for (const other of rest) {
+        const t = other.tiers.get(slot);
+        if (t === undefined) {
+          all = false;
+          break;
+        }
+        score += t * weight.get(other.token)!;
+      }
+      if (all) out.set(slot, score);
     }
     return out;
   }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { ERASURES_CHANNEL } from '@ortholedger/crypto';
 import type { ReadModelKeys } from '../keys/read-model-keys';
-import { DIRECTORY } from '../projections/patient-directory.row';
+import { DIRECTORY, openDemographics } from '../projections/patient-directory.row';
 import { READ_MODELS_CHANNEL, type RunnerLog } from '../runner/projection-runner';
 import { PatientSearchIndex } from './patient-search-index';
 import type { IndexedPatient, PatientQuery, SearchPage, SearchScope } from './search.types';
@@ -10,14 +10,12 @@ interface Row {
   patient_id: string;
   clinic_id: string;
   care_team: string[];
-  name: Buffer;
-  date_of_birth: Buffer;
-  chart_number: Buffer;
+  demographics: Buffer;
   pos_commit: string;
   pos_prepare: string;
 }
 
-const COLUMNS = 'patient_id, clinic_id, care_team, name, date_of_birth, chart_number, pos_commit, pos_prepare';
+const COLUMNS = 'patient_id, clinic_id, care_team, demographics, pos_commit, pos_prepare';
 
 /**
  * Keeps a PatientSearchIndex equal to the live patient_directory: streams and decrypts the whole
@@ -162,16 +160,8 @@ export class PatientSearchService {
   }
 
   private decode(row: Row): IndexedPatient {
-    const cipher = this.keys.cipher(DIRECTORY);
-    const open = <T>(column: string, bytes: Buffer) => cipher.decryptJson<T>(DIRECTORY, column, row.patient_id, bytes);
-    return {
-      patientId: row.patient_id,
-      clinicId: row.clinic_id,
-      careTeam: row.care_team,
-      name: open('name', row.name),
-      dateOfBirth: open('date_of_birth', row.date_of_birth),
-      chartNumber: open('chart_number', row.chart_number),
-    };
+    const { name, dateOfBirth, chartNumber } = openDemographics(this.keys, row.patient_id, row.demographics);
+    return { patientId: row.patient_id, clinicId: row.clinic_id, careTeam: row.care_team, name, dateOfBirth, chartNumber };
   }
 
   private onNotification(channel: string, payload: string | undefined): void {

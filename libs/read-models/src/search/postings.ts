@@ -47,8 +47,8 @@ export class Postings {
     return this.byChart.get(value) ?? [];
   }
 
-  /** Calls back with the slots of every token starting with `prefix`. */
-  withPrefix(prefix: string, visit: (slots: readonly number[]) => void): void {
+  /** Calls back with every token starting with `prefix`, and its slots. */
+  withPrefix(prefix: string, visit: (token: string, slots: readonly number[]) => void): void {
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
@@ -56,8 +56,8 @@ export class Postings {
       if (this.sorted[mid] < prefix) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.sorted.length && this.sorted[i].startsWith(prefix); i++) visit(this.byToken.get(this.sorted[i])!);
-    for (const token of this.overflow) if (token.startsWith(prefix)) visit(this.byToken.get(token)!);
+    for (let i = lo; i < this.sorted.length && this.sorted[i].startsWith(prefix); i++) visit(this.sorted[i], this.byToken.get(this.sorted[i])!);
+    for (const token of this.overflow) if (token.startsWith(prefix)) visit(token, this.byToken.get(token)!);
   }
 
   /** Calls back with every token whose length is in [min, max], and its slots. */
