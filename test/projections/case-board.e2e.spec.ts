@@ -1,0 +1,91 @@
+import { syntheticClinic, type ClinicStaff } from '../../apps/cli/src/commands/seed/synthetic-clinic';
+import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
+import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
+import { eventStoreOf, readModelsOf } from './support/api';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('case board and history pages through the clinic API', () => {
+  let h: WorkflowHarness;
+  let ortho: Clinician;
+  let colleague: Clinician;
+  let staff: Clinician;
+  let outsider: Clinician;
+  let boardRows: { case_id: string; patient_id: string; status: string; next_action: string; treating_orthodontist_id: string }[];
+
+  beforeAll(async () => {
+    h = await WorkflowHarness.start();
+    const clinic = await h.clinic('A');
+    const other = await h.clinic('B');
+    [ortho, colleague, staff, outsider] = await Promise.all([h.user('orthodontist', clinic), h.user('orthodontist', clinic), h.user('clinic_staff', clinic), h.user('orthodontist', other)]);
+    const clinics: ClinicStaff[] = [{ clinicId: clinic, orthodontists: [ortho.id, colleague.id], dentists: [colleague.id], staff: [staff.id] }];
+    await writeClinic(eventStoreOf(h), syntheticClinic({ patients: 60, casesPerPatient: 2, clinics, seed: 12 }), { mode: 'commands', concurrency: 4 });
+    for (let i = 0; i < 100; i++) {
+      const statuses = await readModelsOf(h).statuses();
+      if (statuses.every((s) => s.eventsBehind === 0)) break;
+      await sleep(100);
+    }
+    boardRows = (await h.db.pools.owner.query('select * from read_models.case_board')).rows;
+  }, 180_000);
+  afterAll(() => h.stop());
+
+  it('"my cases awaiting approval": only the caller\'s treating cases, by status and next action, paged with a cursor', async () => {
+    const want = boardRows.filter((r) => r.treating_orthodontist_id === ortho.id && r.next_action === 'awaiting_approval').map((r) => r.case_id).sort();
+    const got: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const res = await h.call(ortho, 'GET', `/case-board?scope=mine&nextAction=awaiting_approval&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      got.push(...res.body.cases.map((c: { caseId: string }) => c.caseId));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(got.sort()).toEqual(want);
+    expect(want.length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('orthodontists see their care-team patients\' cases with the clinical summary; staff see the clinic\'s workflow without it; other clinics nothing', async () => {
+    const mine = await h.call(ortho, 'GET', '/case-board?limit=100');
+    expect(mine.status).toBe(200);
+    expect(mine.body.cases.length).toBeGreaterThan(0);
+    expect(mine.body.cases.every((c: { summary?: unknown }) => c.summary !== undefined)).toBe(true);
+    const clinic = await h.call(staff, 'GET', '/case-board?limit=100&status=PlanProposed');
+    expect(clinic.body.cases.map((c: { caseId: string }) => c.caseId).sort()).toEqual(boardRows.filter((r) => r.status === 'PlanProposed').map((r) => r.case_id).sort().slice(0, 100));
+    expect(clinic.body.cases.every((c: { summary?: unknown }) => c.summary === undefined)).toBe(true);
+    const outside = await h.call(outsider, 'GET', '/case-board?limit=100');
+    expect(outside.body.cases).toEqual([]);
+  }, 30_000);
+
+  it('case card and history pages: in order, paged, with actors; 403 for another clinic; summary only for clinical readers', async () => {
+    const row = boardRows.find((r) => r.treating_orthodontist_id === ortho.id && r.status !== 'Open')!;
+    const card = await h.call(ortho, 'GET', `/case-board/${row.case_id}`);
+    expect(card.status).toBe(200);
+    expect(card.body).toMatchObject({ caseId: row.case_id, patientId: row.patient_id, status: row.status, nextAction: row.next_action });
+    expect(card.body.summary.arches).toBe('both');
+    const staffCard = await h.call(staff, 'GET', `/case-board/${row.case_id}`);
+    expect(staffCard.status).toBe(200);
+    expect(staffCard.body.summary).toBeUndefined();
+    expect((await h.call(outsider, 'GET', `/case-board/${row.case_id}`)).status).toBe(403);
+    expect((await h.call(outsider, 'GET', `/case-board/${row.case_id}/timeline`)).status).toBe(403);
+
+    const entries: { revision: string; type: string; actor: { id: string } }[] = [];
+    let after: number | undefined;
+    for (let page = 0; page < 10; page++) {
+      const res = await h.call(ortho, 'GET', `/case-board/${row.case_id}/timeline?limit=2${after !== undefined ? `&after=${after}` : ''}`);
+      expect(res.status).toBe(200);
+      entries.push(...res.body.entries);
+      after = res.body.nextAfter;
+      if (after === undefined) break;
+    }
+    const events = await eventStoreOf(h).readStream(`case-${row.case_id}`);
+    expect(entries.map((e) => [Number(e.revision), e.type, e.actor.id])).toEqual(events.map((e) => [Number(e.revision), e.type, e.metadata.actorId]));
+    expect(entries[0].type).toBe('CaseOpened');
+  }, 30_000);
+
+  it('every board read is audited as a case read', async () => {
+    const before = (await h.auditRows("action = 'case.read'")).length;
+    await h.call(ortho, 'GET', '/case-board?limit=5');
+    await h.call(ortho, 'GET', `/case-board/${boardRows[0].case_id}`);
+    expect((await h.auditRows("action = 'case.read'")).length).toBe(before + 2);
+  }, 30_000);
+});

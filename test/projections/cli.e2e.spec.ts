@@ -1,0 +1,53 @@
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
+
+describe('ortholedger seed / projections', () => {
+  let db: TestDatabase;
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: `/tmp/ortholedger-cli-${db.name}`, LOG_LEVEL: 'silent' } });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('seed writes through the command side; projections run, list, status and rebuild report what they did', async () => {
+    const seeded = await cli('seed', '--patients', '40', '--cases-per-patient', '2', '--seed', '3');
+    expect(seeded.code).toBe(0);
+    const events = Number(/^seeded 40 patients, (\d+) events in [\d.]+ s$/m.exec(seeded.stdout)?.[1]);
+    expect(events).toBeGreaterThan(40 * 4);
+    expect(seeded.stderr).toMatch(/seed: 40\/40 patients/); // plain progress lines when stderr is not a terminal
+
+    const list = JSON.parse((await cli('projections', 'list', '--json')).stdout);
+    expect(list.map((p: { name: string }) => p.name)).toEqual(['patient_directory', 'care_team', 'case_board', 'case_timeline']);
+
+    const before = JSON.parse((await cli('projections', 'status', '--json')).stdout);
+    expect(before.every((s: { state: string; eventsBehind: number }) => s.state === 'missing' && s.eventsBehind === events)).toBe(true);
+
+    expect((await cli('projections', 'run', '--until-caught-up', '--json')).code).toBe(0);
+    const after = JSON.parse((await cli('projections', 'status', '--json')).stdout);
+    expect(after.map((s: { state: string; eventsBehind: number }) => [s.state, s.eventsBehind])).toEqual(Array(4).fill(['running', 0]));
+    const { rows } = await db.pools.owner.query('select count(*)::int as n from read_models.patient_directory');
+    expect(rows[0].n).toBe(40);
+
+    const rebuilt = await cli('projections', 'rebuild', 'case_board', 'case_timeline');
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stdout).toMatch(/^rebuilt case_board, case_timeline: \d+ events in [\d.]+ s \(\d+\/s\); swapped in/);
+    expect(rebuilt.stderr).toMatch(/rebuild case_board,case_timeline: \d+\/\d+ events \(\d+\/s\)/);
+    expect((await cli('projections', 'rebuild', 'nope')).stderr).toContain('unknown projection nope');
+    const human = await cli('projections', 'status');
+    expect(human.stdout.split('\n')[0]).toMatch(/^projection\s+state\s+position\s+behind\s+seconds\s+last commit$/);
+  }, 240_000);
+});
