@@ -88,4 +88,17 @@ describe('case board and history pages through the clinic API', () => {
     await h.call(ortho, 'GET', `/case-board/${boardRows[0].case_id}`);
     expect((await h.auditRows("action = 'case.read'")).length).toBe(before + 2);
   }, 30_000);
+
+  it('a case card also audits whether its clinical summary was disclosed or withheld', async () => {
+    const row = boardRows.find((r) => r.treating_orthodontist_id === ortho.id)!;
+    const disclosure = async (who: typeof ortho) => {
+      const before = (await h.auditRows("action = 'case.read_clinical' and actor_id = $1", [who.id])).length;
+      expect((await h.call(who, 'GET', `/case-board/${row.case_id}`)).status).toBe(200);
+      const rows = (await h.auditRows("action = 'case.read_clinical' and actor_id = $1", [who.id])).slice(before);
+      expect(rows).toHaveLength(1);
+      return rows[0];
+    };
+    expect(await disclosure(ortho)).toMatchObject({ outcome: 'granted', resource_id: row.case_id });
+    expect(await disclosure(staff)).toMatchObject({ outcome: 'denied', resource_id: row.case_id });
+  }, 30_000);
 });

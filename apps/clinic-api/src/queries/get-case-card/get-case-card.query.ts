@@ -1,13 +1,11 @@
 import { Query } from '@nestjs/cqrs';
-import type { AccessContext, AccessSubject } from '@ortholedger/access';
 import type { CaseBoardRecord } from '@ortholedger/read-models';
 
 export class GetCaseCardQuery extends Query<CaseBoardRecord> {
   constructor(
     readonly caseId: string,
-    readonly patientId: string | undefined,
-    readonly subject: AccessSubject,
-    readonly context: AccessContext,
+    /** The guard's audited read_clinical decision: whether the encrypted summary is decrypted. */
+    readonly clinical: boolean,
   ) {
     super();
   }
