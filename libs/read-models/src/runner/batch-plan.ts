@@ -14,6 +14,19 @@ export interface MemberPlan {
   readonly poison?: Error & { code?: string };
 }
 
+/** Index of the first event after `position` (or at it, when `inclusive`). */
+function firstAfter(raw: readonly { position: Position }[], position: Position, inclusive: boolean): number {
+  let lo = 0;
+  let hi = raw.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = comparePositions(raw[mid].position, position);
+    if (c > 0 || (inclusive && c === 0)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export class TransientReadError extends Error {
   constructor(override readonly cause: unknown) {
     super('events could not be decrypted right now (key provider or database unavailable)');
@@ -37,10 +50,13 @@ export function planMember(
   let seen = 0;
   let lastEventAt: Date | null = null;
   const raw = batch.raw;
-  for (let i = 0; i < raw.length; i++) {
+  // Positions in a batch ascend: find where this projection starts (and must stop) by bisection,
+  // then walk without comparing 64-bit positions per event.
+  const start = firstAfter(raw, position, false);
+  const stop = stopAt ? firstAfter(raw, stopAt.position, true) : raw.length;
+  for (let i = start; i < raw.length; i++) {
     const event = raw[i];
-    if (comparePositions(event.position, position) <= 0) continue;
-    if (stopAt && comparePositions(event.position, stopAt.position) >= 0) return { events, advanceTo, seen, lastEventAt, poison: stopAt.error };
+    if (i >= stop) return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error };
     if (projection.handles(event)) {
       const prepared = batch.at(i);
       let poison: Error | undefined;
