@@ -15,8 +15,8 @@ export async function run(ctx: ProjectionBenchContext) {
   if (!ctx.selected('rebuild')) return [];
   const stores = await benchStores(ctx.db.pools.app);
   try {
-    // About 18 events per patient (registration, care team, consent, two cases); 1M events at --scale large.
-    const patients = ctx.scale.name === 'large' ? 56_000 : ctx.scale.name === 'small' ? 600 : 3_000;
+    // About 14 events per patient (registration, care team, consent, two cases): 1M events at --scale large.
+    const patients = ctx.scale.name === 'large' ? 70_000 : ctx.scale.name === 'small' ? 600 : 3_000;
     const seeded = await writeClinic(stores.encrypted, syntheticClinic({ patients, casesPerPatient: 2, seed: 11 }), { mode: 'batched', concurrency: 8, keep: false });
     ctx.log.info(`rebuild: ${seeded.events} events of ${patients} patients seeded`);
 
