@@ -1,7 +1,7 @@
 import { syntheticClinic, type ClinicStaff } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
-import { eventStoreOf, readModelsOf } from './support/api';
+import { eventStoreOf, readModelsOf, stopHarness } from './support/api';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,7 +27,7 @@ describe('case board and history pages through the clinic API', () => {
     }
     boardRows = (await h.db.pools.owner.query('select * from read_models.case_board')).rows;
   }, 180_000);
-  afterAll(() => h.stop());
+  afterAll(() => stopHarness(h));
 
   it('"my cases awaiting approval": only the caller\'s treating cases, by status and next action, paged with a cursor', async () => {
     const want = boardRows.filter((r) => r.treating_orthodontist_id === ortho.id && r.next_action === 'awaiting_approval').map((r) => r.case_id).sort();

@@ -1,7 +1,7 @@
 import { syntheticClinic, type SeededPatient } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
-import { eventStoreOf, readModelsOf, waitForIndex } from './support/api';
+import { eventStoreOf, readModelsOf, waitForIndex, stopHarness } from './support/api';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,7 +43,7 @@ describe('erasure: a crypto-shredded patient disappears from every read model', 
     await waitForIndex(h, 40);
     erased = patients[7];
   }, 180_000);
-  afterAll(() => h.stop());
+  afterAll(() => stopHarness(h));
 
   it('present everywhere before; gone from search, directory, care team, board and timeline after `keys erase-subject`, live and after a full rebuild', async () => {
     const before = await presence(erased.patientId);

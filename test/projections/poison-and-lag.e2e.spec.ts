@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { syntheticClinic } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
-import { eventStoreOf, readModelsOf, waitForIndex } from './support/api';
+import { eventStoreOf, readModelsOf, waitForIndex, stopHarness } from './support/api';
 import { domainEvent } from './support/writers';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -32,7 +32,7 @@ describe('lag in /health/ready and `projections status`; a poison event stops on
     await writeClinic(eventStoreOf(h), syntheticClinic({ patients: 30, casesPerPatient: 1, clinics: staff, seed: 3 }), { mode: 'commands', concurrency: 4 });
     await waitForIndex(h, 30);
   }, 120_000);
-  afterAll(() => h.stop());
+  afterAll(() => stopHarness(h));
 
   it('readiness and the CLI report each projection caught up, with events and seconds behind', async () => {
     let ready = await h.app.inject({ method: 'GET', url: '/health/ready' });

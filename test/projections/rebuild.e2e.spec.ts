@@ -2,7 +2,7 @@ import { CheckpointStore, digestTables, kyselyOver, rebuild, READ_MODEL_TABLES }
 import { syntheticClinic } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
-import { eventStoreOf, readModelsOf } from './support/api';
+import { eventStoreOf, readModelsOf, stopHarness } from './support/api';
 import { writerStore } from './support/app-writers';
 import { runWriters, totalEvents } from './support/writers';
 
@@ -19,7 +19,7 @@ describe('rebuild while the clinic API serves and writers write', () => {
     const staff = [{ clinicId: clinic, orthodontists: [ortho.id], dentists: [ortho.id], staff: [ortho.id] }];
     await writeClinic(eventStoreOf(h), syntheticClinic({ patients: 300, casesPerPatient: 2, clinics: staff, seed: 9 }), { mode: 'batched', concurrency: 6, keep: false });
   }, 240_000);
-  afterAll(() => h.stop());
+  afterAll(() => stopHarness(h));
 
   const rebuildAll = async () => {
     const rm = readModelsOf(h);

@@ -5,7 +5,7 @@ import { syntheticClinic, type ClinicStaff, type SeededPatient } from '../../app
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { bruteForceSearch } from '../../libs/read-models/src/testing/search-oracle';
 import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
-import { allPages, eventStoreOf, readModelsOf, waitForIndex } from './support/api';
+import { allPages, eventStoreOf, readModelsOf, waitForIndex, stopHarness } from './support/api';
 
 const PATIENTS = 240;
 
@@ -36,7 +36,7 @@ describe('patient search through the clinic API', () => {
     const rows = (await readTables(readModelsOf(h).db, readModelsOf(h).keys, ['patient_directory'])).patient_directory as IndexedPatient[];
     directory = rows;
   }, 240_000);
-  afterAll(() => h.stop());
+  afterAll(() => stopHarness(h));
 
   const scopeOf = (who: Clinician) => (who.role === 'clinic_staff' ? [{ clinicId: who.clinicId }] : [{ clinicId: who.clinicId, careTeamMember: who.id }]);
 

@@ -29,3 +29,14 @@ export async function allPages(h: WorkflowHarness, who: Clinician, body: Record<
   }
   return { ids, total, results: ids };
 }
+
+/**
+ * Closes the app, lets background reads finish, then drops the database. A known race in the
+ * crypto lib's ErasureListener (its 'error' handler stays on the pooled client after close() and
+ * releases it a second time when the connection is killed) can otherwise fail a suite at teardown.
+ */
+export async function stopHarness(h: WorkflowHarness): Promise<void> {
+  await h.app.close();
+  await new Promise((r) => setTimeout(r, 300));
+  await h.db.drop();
+}

@@ -99,28 +99,6 @@ export const CheckpointStore = {
        where c.projection = u.projection and c.target = ${target}`.execute(db);
   },
 
-  async advance(
-    db: Kysely<ReadModelDatabase>,
-    from: Checkpoint,
-    to: { position: Position; seen: number; lastEventAt: Date | null },
-  ): Promise<void> {
-    await checkpoints(db)
-      .updateTable('projection_checkpoints')
-      .set({
-        pos_commit: to.position.commit.toString(),
-        pos_prepare: to.position.prepare.toString(),
-        events_seen: sql`events_seen + ${to.seen}`,
-        last_event_at: to.lastEventAt ?? from.lastEventAt,
-        updated_at: sql`now()`,
-        failed_at: null,
-        failure_code: null,
-        failure_detail: null,
-      } as never)
-      .where('projection', '=', from.projection)
-      .where('target', '=', from.target)
-      .execute();
-  },
-
   /** Recorded outside the failed transaction so `projections status` and readiness show it. */
   async fail(db: Kysely<ReadModelDatabase>, projection: string, target: Target, code: string, detail: string): Promise<void> {
     await checkpoints(db)
