@@ -27,8 +27,12 @@ export class ErasureListener {
       if (message.channel === ERASURES_CHANNEL && message.payload) void this.forgetSubject(message.payload);
     });
     client.on('error', (error) => {
+      // Only the connection this listener still owns is released: after close() it went back to the
+      // pool already, and a second release would crash the process.
+      if (this.client !== client) return;
       this.onError(error);
-      if (this.client === client) this.client = undefined;
+      this.client = undefined;
+      client.removeAllListeners('notification');
       client.release(true);
       this.scheduleRestart();
     });
@@ -48,6 +52,8 @@ export class ErasureListener {
     this.client = undefined;
     if (client) {
       await client.query(`unlisten ${ERASURES_CHANNEL}`).catch(() => undefined);
+      client.removeAllListeners('notification');
+      client.removeAllListeners('error');
       client.release();
     }
   }
