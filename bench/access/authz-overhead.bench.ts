@@ -4,7 +4,7 @@
  * same handler and query behind a public route, same app, same pool, same concurrency.
  */
 import type { BenchContext, BenchResult } from '../harness/bench.types';
-import { authzBenchApp } from './authz-bench-app';
+import { clinicBenchApp } from '../support/clinic-bench-app';
 
 export const names = ['authz_overhead'] as const;
 
@@ -14,15 +14,16 @@ const ROUNDS = 3;
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   if (!ctx.selected(names[0])) return [];
   const { runWorkers, perSecond, throughputResult, summarize } = ctx.timing;
-  const bench = await authzBenchApp(ctx.db);
+  const bench = await clinicBenchApp(ctx.db, { patients: 1 });
+  const { patientId } = bench.patients[0];
   try {
-    const headers = { authorization: `Bearer ${bench.accessToken}` };
+    const headers = { authorization: `Bearer ${bench.token}` };
     const request = (url: string, withToken: boolean) => async () => {
       const res = await bench.app.inject({ method: 'GET', url, headers: withToken ? headers : {} });
       if (res.statusCode !== 200) throw new Error(`authz_overhead: ${url} answered ${res.statusCode}`);
     };
-    const protectedRead = request(`/bench/protected/${bench.patientId}`, true);
-    const openRead = request(`/bench/open/${bench.patientId}`, false);
+    const protectedRead = request(`/bench/protected/${patientId}`, true);
+    const openRead = request(`/bench/open/${patientId}`, false);
     const n = ctx.scale.n(1500);
     const phase = (op: () => Promise<void>) => runWorkers({ count: n, concurrency: CONCURRENCY, budgetMs: 8000, op });
 

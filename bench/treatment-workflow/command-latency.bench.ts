@@ -9,7 +9,7 @@
  * Requests rotate over 64 cases so streams stay case-sized (tens of events), as in a clinic.
  */
 import type { BenchContext, BenchResult } from '../harness/bench.types';
-import { workflowBenchApp } from './workflow-bench-app';
+import { clinicBenchApp } from '../support/clinic-bench-app';
 
 export const names = ['command_latency', 'command_latency_p99', 'command_latency_rps16'] as const;
 
@@ -28,11 +28,11 @@ const findings = (i: number) => ({
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   if (!names.some((n) => ctx.selected(n))) return [];
   const { runWorkers, perSecond, throughputResult, summarize } = ctx.timing;
-  const bench = await workflowBenchApp(ctx.db, CASES);
+  const bench = await clinicBenchApp(ctx.db, { patients: CASES, cases: true });
   try {
     const headers = { authorization: `Bearer ${bench.token}` };
     const post = async (caseIndex: number, i: number) => {
-      const { caseId } = bench.cases[caseIndex];
+      const caseId = bench.patients[caseIndex].caseId!;
       const res = await bench.app.inject({ method: 'POST', url: `/cases/${caseId}/findings`, headers, payload: findings(i) });
       if (res.statusCode !== 201) throw new Error(`command_latency: findings answered ${res.statusCode} ${res.body}`);
     };
@@ -42,7 +42,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const perClient = new Array<number>(CLIENTS).fill(0);
     const record = (i: number, client: number) => post(client + CLIENTS * (perClient[client]++ % (CASES / CLIENTS)), i);
     const read = async (i: number) => {
-      const { patientId } = bench.cases[i % CASES];
+      const { patientId } = bench.patients[i % CASES];
       const res = await bench.app.inject({ method: 'GET', url: `/bench/protected/${patientId}`, headers });
       if (res.statusCode !== 200) throw new Error(`command_latency: protected read answered ${res.statusCode}`);
     };

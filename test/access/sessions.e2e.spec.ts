@@ -75,6 +75,33 @@ describe('sessions', () => {
     expect(await reasonOf(s.sessionId)).toBe('logout');
   });
 
+  it('checks of concurrent requests share a statement, and a logged-out session among them is still refused', async () => {
+    // Signed in one after another: each sign-in moves the manual clock a TOTP step.
+    const live: Awaited<ReturnType<typeof member>>[] = [];
+    const ended: Awaited<ReturnType<typeof member>>[] = [];
+    for (let i = 0; i < 8; i++) (i < 5 ? live : ended).push(await member());
+    for (const { s } of ended) {
+      expect((await h.clinic.inject({ method: 'POST', url: '/auth/logout', headers: bearer(s.accessToken) })).statusCode).toBe(204);
+    }
+    const calls = [...live.map(({ s }) => ({ s, status: 200 })), ...ended.map(({ s }) => ({ s, status: 401 }))].flatMap((c) => [c, c, c]);
+    const pool = h.db.pools.app;
+    const original = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    let checks = 0;
+    const spy = jest.spyOn(pool, 'query').mockImplementation(((...args: unknown[]) => {
+      if ((args[0] as { name?: string })?.name === 'access_session_check_many') checks++;
+      return original(...args);
+    }) as never);
+    try {
+      const replies = await Promise.all(calls.map((c) => read(c.s.accessToken)));
+      expect(replies.map((r, i) => ({ session: calls[i].s.sessionId, status: r.statusCode }))).toEqual(calls.map((c) => ({ session: c.s.sessionId, status: c.status })));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(checks).toBeGreaterThan(0);
+    expect(checks).toBeLessThan(calls.length);
+    for (const { s } of ended) expect(await reasonOf(s.sessionId)).toBe('logout');
+  });
+
   it.each([
     ['disable', 'disable', 'user_disabled'],
     ['role change', 'role', 'role_changed'],

@@ -55,6 +55,32 @@ describe('access to patients and cases through HTTP', () => {
     }
   });
 
+  it('concurrent requests of different users share care-team and session statements; each is decided for its own caller', async () => {
+    const pool = h.db.pools.app;
+    const statements: string[] = [];
+    const original = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    const spy = jest.spyOn(pool, 'query').mockImplementation(((...args: unknown[]) => {
+      const q = args[0] as { name?: string } | string;
+      if (typeof q === 'object' && q.name) statements.push(q.name);
+      return original(...args);
+    }) as never);
+    const cast = [
+      [treating, 200], [teamDentist, 200], [teamOrtho, 200], [colleague, 403], [otherClinicOrtho, 403],
+    ] as const;
+    try {
+      const calls = cast.flatMap(([who, status]) => Array.from({ length: 4 }, () => ({ who, status })));
+      const replies = await Promise.all(calls.map(({ who }) => h.call(who, 'GET', `/patients/${ids.patientId}`)));
+      expect(replies.map((r, i) => ({ user: calls[i].who.id, status: r.status }))).toEqual(calls.map((c) => ({ user: c.who.id, status: c.status })));
+    } finally {
+      spy.mockRestore();
+    }
+    const count = (name: string) => statements.filter((n) => n === name).length;
+    expect(count('access_session_check_many')).toBeGreaterThan(0);
+    expect(count('access_session_check_many')).toBeLessThan(20);
+    expect(count('read_models_care_team_facts_many')).toBeGreaterThan(0);
+    expect(count('read_models_care_team_facts_many')).toBeLessThan(20);
+  });
+
   it('lets only the treating orthodontist approve, and audits the refusals', async () => {
     for (const who of [teamOrtho, teamDentist]) {
       const reply = await h.call(who, 'POST', `/cases/${ids.caseId}/plans/${ids.planId}/approval`, { version: 1 });

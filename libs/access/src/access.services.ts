@@ -5,6 +5,7 @@ import { type AccessConfig, loadAccessConfig } from './access.config';
 import { AuditService } from './audit/audit.service';
 import { AuditStore } from './audit/audit-store';
 import type { CareTeamDirectory } from './care-team/care-team.directory';
+import { CoalescedCareTeamDirectory } from './care-team/coalesced-care-team.directory';
 import { PostgresCareTeamDirectory } from './care-team/postgres-care-team.directory';
 import { type Clock, systemClock } from './clock';
 import { PasswordHasher } from './identity/password-hasher';
@@ -85,7 +86,7 @@ export async function createIdentityServices(runtime: AccessRuntime, options: Ac
   const sessions = new SessionService(pool, clock, config);
   const auditStore = new AuditStore(pool);
   const audit = new AuditService(auditStore, clock, options.logger);
-  const careTeam = options.careTeam ?? new PostgresCareTeamDirectory(pool);
+  const careTeam = CoalescedCareTeamDirectory.over(options.careTeam ?? new PostgresCareTeamDirectory(pool));
   const policy = new AccessPolicyService(
     options.policy ?? POLICY_V1,
     { networks: config.networks, windows: config.hours },

@@ -13,6 +13,8 @@ export * from './policy/time-window';
 export * from './policies/policy.v1';
 export * from './care-team/care-team.directory';
 export * from './care-team/postgres-care-team.directory';
+export * from './care-team/coalesced-care-team.directory';
+export * from './database/coalescer';
 export * from './audit/audit.types';
 export * from './audit/audit.service';
 export * from './audit/audit-store';

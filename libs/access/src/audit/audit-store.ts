@@ -74,7 +74,11 @@ export class AuditStore {
   append(record: AuditRecord, at: Date): Promise<AuditReceipt> {
     return new Promise((resolve, reject) => {
       this.queue.push({ record, at, resolve, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        // Start after this turn's callbacks, so requests woken together by one answer share the commit.
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -84,7 +88,6 @@ export class AuditStore {
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.options.maxBatch ?? 200);

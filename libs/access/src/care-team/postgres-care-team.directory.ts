@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CareTeamDirectory } from './care-team.directory';
+import type { CareTeamDirectory, PatientFactsAnswer, PatientFactsQuery } from './care-team.directory';
 import { isUuid } from '../realm';
 
 /**
@@ -36,6 +36,17 @@ export class PostgresCareTeamDirectory implements CareTeamDirectory {
       values: [patientId, userId],
     });
     return { clinicId: rows[0].clinic_id ?? undefined, onCareTeam: rows[0].member };
+  }
+
+  async patientFactsMany(queries: readonly PatientFactsQuery[]): Promise<PatientFactsAnswer[]> {
+    const { rows } = await this.pool.query<{ clinic_id: string | null; member: boolean }>({
+      name: 'access_patient_facts_many',
+      text: `select (select clinic_id from access.patient_clinics where patient_id = q.patient_id) as clinic_id,
+                    exists (select 1 from access.care_team_members m where m.patient_id = q.patient_id and m.user_id = q.user_id) as member
+               from unnest($1::uuid[], $2::uuid[]) with ordinality as q (patient_id, user_id, ord) order by q.ord`,
+      values: [queries.map((q) => q.patientId), queries.map((q) => q.userId)],
+    });
+    return rows.map((r) => ({ clinicId: r.clinic_id ?? undefined, onCareTeam: r.member }));
   }
 
   /** Records (or moves, on transfer) a patient's clinic. */

@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AccessConfig } from '../access.config';
 import type { Clock } from '../clock';
+import { Coalescer } from '../database/coalescer';
+import { isUuid } from '../realm';
 import type { LiveSession, SessionEndReason } from './session.types';
 
 /** Idle-time granularity: see check(). */
@@ -11,8 +13,8 @@ const LIVE_COLUMNS = `s.id, s.user_id, s.realm, s.mfa, s.absolute_expires_at, s.
   s.break_glass_ticket, u.role, u.clinic_id, u.password_must_change`;
 
 // Every condition that ends a session, evaluated against the caller's clock in one statement.
-const LIVE_WHERE = `s.revoked_at is null and s.last_seen_at > $2::timestamptz - make_interval(secs => $3)
-  and s.absolute_expires_at > $2 and u.id = s.user_id and u.disabled_at is null and u.role_version = s.role_version`;
+const LIVE_WHERE = `s.revoked_at is null and s.last_seen_at > $3::timestamptz - make_interval(secs => $4)
+  and s.absolute_expires_at > $3 and u.id = s.user_id and u.disabled_at is null and u.role_version = s.role_version`;
 
 function toLive(r: Record<string, any>): LiveSession {
   return {
@@ -31,6 +33,8 @@ function toLive(r: Record<string, any>): LiveSession {
 export const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+type SessionKey = { readonly sessionId: string; readonly userId: string };
+export type SessionCheck = LiveSession | { ended: SessionEndReason | 'unknown' };
 
 /**
  * Server-side sessions: idle timeout, absolute lifetime, revocation, checked on every request
@@ -42,6 +46,8 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly config: AccessConfig,
   ) {}
+
+  private readonly checks = new Coalescer<SessionKey, SessionCheck>((keys) => this.checkMany(this.pool, keys));
 
   async open(client: Queryable, user: { id: string; realm: string; roleVersion: number }, options: { mfa: boolean; challengeId?: string }): Promise<{ sessionId: string; absoluteExpiresAt: Date }> {
     const now = this.clock.now();
@@ -58,21 +64,34 @@ export class SessionService {
   /**
    * The live session for this request, or the reason it is over. A read, plus a write only when
    * `last_seen_at` is older than TOUCH_SECONDS: idle time is tracked to within that granularity,
-   * and a burst of requests does not cost one committed (fsynced) UPDATE each.
+   * and a burst of requests does not cost one committed (fsynced) UPDATE each. Without a client,
+   * concurrent checks share one statement (see Coalescer); each is still read after it arrived.
    */
-  async check(sessionId: string, userId: string, client: Queryable = this.pool): Promise<LiveSession | { ended: SessionEndReason | 'unknown' }> {
+  async check(sessionId: string, userId: string, client?: Queryable): Promise<SessionCheck> {
+    if (!isUuid(sessionId) || !isUuid(userId)) return { ended: 'unknown' };
+    const key = { sessionId, userId };
+    return client ? (await this.checkMany(client, [key]))[0] : this.checks.load(key);
+  }
+
+  private async checkMany(client: Queryable, keys: readonly SessionKey[]): Promise<Array<SessionCheck | Promise<SessionCheck>>> {
     const now = this.clock.now();
     const { rows } = await client.query({
-      name: 'access_session_check', // prepared once per connection: this runs on every request
-      text: `select ${LIVE_COLUMNS}, s.last_seen_at <= $2::timestamptz - make_interval(secs => ${TOUCH_SECONDS}) as stale
-             from access.sessions s, access.users u where s.id = $1 and s.user_id = $4 and ${LIVE_WHERE}`,
-      values: [sessionId, now, this.config.idleTimeoutSeconds, userId],
+      name: 'access_session_check_many', // prepared once per connection: this runs on every request
+      text: `select q.ord, ${LIVE_COLUMNS}, s.last_seen_at <= $3::timestamptz - make_interval(secs => ${TOUCH_SECONDS}) as stale
+             from unnest($1::uuid[], $2::uuid[]) with ordinality as q (session_id, user_id, ord), access.sessions s, access.users u
+             where s.id = q.session_id and s.user_id = q.user_id and ${LIVE_WHERE}`,
+      values: [keys.map((k) => k.sessionId), keys.map((k) => k.userId), now, this.config.idleTimeoutSeconds],
     });
-    if (rows.length !== 1) return { ended: await this.endExpired(client, sessionId, now) };
-    if (rows[0].stale) {
-      await client.query('update access.sessions set last_seen_at = greatest(last_seen_at, $2) where id = $1 and revoked_at is null', [sessionId, now]);
+    const live = new Map(rows.map((r) => [Number(r.ord) - 1, r]));
+    const stale = [...new Set(rows.filter((r) => r.stale).map((r) => r.id as string))];
+    if (stale.length > 0) {
+      await client.query('update access.sessions set last_seen_at = greatest(last_seen_at, $2) where id = any($1::uuid[]) and revoked_at is null', [stale, now]);
     }
-    return toLive(rows[0]);
+    // A miss is rare (an ended session): its reason is looked up on its own, outside this batch.
+    return keys.map((k, i) => {
+      const row = live.get(i);
+      return row ? toLive(row) : this.endExpired(client, k.sessionId, now).then((ended) => ({ ended }));
+    });
   }
 
   /** Marks a timed-out session as ended (so reports show why) and returns the reason. */

@@ -10,6 +10,7 @@ export interface CareTeamFacts {
   isOnCareTeam(patientId: string, userId: string): Promise<boolean>;
   patientClinic(patientId: string): Promise<string | undefined>;
   patientFacts(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }>;
+  patientFactsMany(queries: readonly { patientId: string; userId: string }[]): Promise<ReadonlyArray<{ clinicId?: string; onCareTeam: boolean } | undefined>>;
 }
 
 export interface ProjectedCareTeamOptions {
@@ -53,6 +54,21 @@ const FACTS_SQL = `
                         where stream_id = 'patient-' || $1 order by stream_revision desc limit 1) h on true
     left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'`;
 
+// The same for many (patient, user) pairs in one statement, in order.
+const FACTS_MANY_SQL = `
+  select f.*, c.pos_commit as at_commit, c.pos_prepare as at_prepare
+    from unnest($1::uuid[], $2::uuid[]) with ordinality as q (patient_id, user_id, ord)
+    cross join lateral (
+      select (select clinic_id::text from read_models.care_team_patients p where p.patient_id = q.patient_id) as clinic_id,
+             exists (select 1 from read_models.care_team t where t.patient_id = q.patient_id and t.user_id = q.user_id) as member,
+             exists (select 1 from keyvault.erasures e where e.subject_id = q.patient_id) as erased,
+             h.transaction_id::text as head_commit, h.global_position as head_prepare
+        from (select 1) one
+        left join lateral (select transaction_id, global_position from eventstore.events
+                            where stream_id = 'patient-' || q.patient_id::text order by stream_revision desc limit 1) h on true) f
+    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'
+   order by q.ord`;
+
 /**
  * The access policies' care-team facts from the `care_team` read model, consistent with the log
  * for the patient asked about: an answer is given only once the projection has applied the
@@ -73,6 +89,11 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
     return (await this.patientFacts(patientId, NOBODY)).clinicId;
   }
 
+  /** Valid UUIDs only (the coalescing caller checks); see projectedFactsMany. */
+  patientFactsMany(queries: readonly { patientId: string; userId: string }[]) {
+    return projectedFactsMany(this.pool, queries);
+  }
+
   async patientFacts(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }> {
     if (!UUID.test(patientId) || !UUID.test(userId)) return { onCareTeam: false };
     const deadline = Date.now() + (this.options.consistencyWaitMs ?? 2000);
@@ -89,6 +110,23 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
       await sleep(15);
     }
   }
+}
+
+/**
+ * Many pairs in one statement: the settled ones answered, undefined for a pair whose patient is
+ * ahead of the projection, erased or unknown to the log (its own `patientFacts` call then waits or
+ * asks the interim tables).
+ */
+async function projectedFactsMany(
+  pool: pg.Pool,
+  queries: readonly { patientId: string; userId: string }[],
+): Promise<Array<{ clinicId?: string; onCareTeam: boolean } | undefined>> {
+  const { rows } = await pool.query<Row>({
+    name: 'read_models_care_team_facts_many',
+    text: FACTS_MANY_SQL,
+    values: [queries.map((q) => q.patientId), queries.map((q) => q.userId)],
+  });
+  return rows.map((row) => (row.erased || row.head_commit === null || !caughtUp(row) ? undefined : { clinicId: row.clinic_id ?? undefined, onCareTeam: row.member }));
 }
 
 function caughtUp(row: Row): boolean {
