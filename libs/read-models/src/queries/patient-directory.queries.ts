@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { ReadModelKeys } from '../keys/read-model-keys';
+import type { QueryConfig } from 'pg';
+import type { BlindIndex } from '@ortholedger/crypto';
+import type { DirectoryBlindIndexes, ReadModelKeys } from '../keys/read-model-keys';
 import { decodeDirectoryRow, type DirectoryDemographics, openDemographics, type PatientDirectoryRecord } from '../projections/patient-directory.row';
-import { foldChartNumber } from '../search/name-normalise';
-import { normalise } from '@ortholedger/crypto';
 
 export type ExactLookup = 'chartNumber' | 'email' | 'phone' | 'dateOfBirth';
 
@@ -11,6 +11,33 @@ export interface DirectoryMatch extends DirectoryDemographics {
   patientId: string;
   clinicId: string;
 }
+
+interface LookupSpec {
+  readonly index: (ix: DirectoryBlindIndexes) => BlindIndex;
+  /** The plaintext the blind index was computed from, out of the decrypted demographics. */
+  readonly field: (d: DirectoryDemographics) => string | undefined;
+  /** Prepared once per connection (named), with and without the clinic filter. */
+  readonly sql: QueryConfig;
+  readonly sqlInClinic: QueryConfig;
+}
+
+function lookupSpec(column: string, index: LookupSpec['index'], field: LookupSpec['field']): LookupSpec {
+  const text = `select patient_id, clinic_id, demographics from read_models.patient_directory where ${column} = $1`;
+  return {
+    index,
+    field,
+    sql: { name: `read_models_lookup_${column}`, text },
+    sqlInClinic: { name: `read_models_lookup_${column}_clinic`, text: `${text} and clinic_id = $2` },
+  };
+}
+
+/** Per lookup field: the blind index column, its key, and the decrypted value it must equal (after the index's normaliser). */
+const LOOKUPS: Record<ExactLookup, LookupSpec> = {
+  chartNumber: lookupSpec('chart_number_bidx', (ix) => ix.chartNumber, (d) => d.chartNumber),
+  email: lookupSpec('email_bidx', (ix) => ix.email, (d) => d.contact.email),
+  phone: lookupSpec('phone_bidx', (ix) => ix.phone, (d) => d.contact.phone),
+  dateOfBirth: lookupSpec('dob_bidx', (ix) => ix.dateOfBirth, (d) => d.dateOfBirth),
+};
 
 /**
  * Reads of the live patient directory. Exact lookups go through blind indexes: the truncated
@@ -32,23 +59,22 @@ export class PatientDirectoryQueries {
   }
 
   async lookup(field: ExactLookup, value: string, options: { clinicId?: string } = {}): Promise<DirectoryMatch[]> {
-    const ix = this.keys.directoryIndexes;
-    const chart = field === 'chartNumber' ? foldChartNumber(value) : '';
-    const [column, index, same] = {
-      chartNumber: ['chart_number_bidx', ix.chartNumber, (r: DirectoryMatch) => foldChartNumber(r.chartNumber) === chart],
-      email: ['email_bidx', ix.email, (r: DirectoryMatch) => !!r.contact.email && normalise.email(r.contact.email) === normalise.email(value)],
-      phone: ['phone_bidx', ix.phone, (r: DirectoryMatch) => !!r.contact.phone && normalise.phone(r.contact.phone) === normalise.phone(value)],
-      dateOfBirth: ['dob_bidx', ix.dateOfBirth, (r: DirectoryMatch) => r.dateOfBirth === normalise.date(value)],
-    }[field] as [string, { computeHex(v: string): string }, (r: DirectoryMatch) => boolean];
-    const params: unknown[] = [index.computeHex(value)];
-    let sql = `select patient_id, clinic_id, demographics from read_models.patient_directory where ${column} = $1`;
-    if (options.clinicId) {
-      params.push(options.clinicId);
-      sql += ' and clinic_id = $2';
+    const spec = LOOKUPS[field];
+    const index = spec.index(this.keys.directoryIndexes);
+    const wanted = index.definition.normalise(value);
+    const values: unknown[] = [index.computeHex(wanted)];
+    if (options.clinicId) values.push(options.clinicId);
+    // A fresh config per call: pg writes `values` into the config object it is given.
+    const { rows } = await this.pool.query({ ...(options.clinicId ? spec.sqlInClinic : spec.sql), values });
+    const out: DirectoryMatch[] = [];
+    for (const r of rows) {
+      const demographics = openDemographics(this.keys, r.patient_id, r.demographics);
+      const stored = spec.field(demographics);
+      // The truncated index collides by design: only a candidate whose own value normalises to the input is a match.
+      if (stored && (stored === value || index.definition.normalise(stored) === wanted)) {
+        out.push({ patientId: r.patient_id, clinicId: r.clinic_id, ...demographics });
+      }
     }
-    const { rows } = await this.pool.query({ name: `read_models_lookup_${column}${options.clinicId ? '_clinic' : ''}`, text: sql, values: params });
-    return rows
-      .map((r): DirectoryMatch => ({ patientId: r.patient_id, clinicId: r.clinic_id, ...openDemographics(this.keys, r.patient_id, r.demographics) }))
-      .filter(same);
+    return out;
   }
 }
