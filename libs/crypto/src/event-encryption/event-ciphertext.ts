@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { canonicalBytes } from '../canonical-json';
+import { randomNonce } from '../nonce-pool';
 
 /**
  * Ciphertext format v1 of an event's `data` column:
@@ -91,7 +92,7 @@ export function parseHeader(bytes: Uint8Array): ParsedHeader | undefined {
 
 export function sealEvent(key: Buffer, keyVersion: number, id: EventIdentity, plain: EventPlaintext): Uint8Array {
   const h = header(keyVersion);
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = randomNonce(NONCE_BYTES);
   const envelopeHeader = Buffer.from(
     JSON.stringify({ s: id.streamId, e: id.eventId.toLowerCase(), p: plain.subjectId, c: plain.contentType }),
     'utf8',

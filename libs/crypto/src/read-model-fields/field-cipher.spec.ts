@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { canonicalBytes } from '../canonical-json';
 import { TamperDetected } from '../errors';
 import { RootKey } from '../blind-index/root-keys';
 import { FieldCipher } from './field-cipher';
@@ -37,6 +38,22 @@ describe('FieldCipher', () => {
     const flipped = Buffer.from(sealed);
     flipped[20] ^= 0x01;
     expect(() => directory.decrypt('patients', 'full_name', row, flipped)).toThrow(TamperDetected);
+  });
+
+  it('binds exactly the canonical AAD (header + sorted {column, projection, rowId, table}), also for odd names', () => {
+    // Decrypting with a hand-built cipher over canonicalBytes proves the cached AAD is byte-identical.
+    const { createDecipheriv } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const cipher = new FieldCipher(RootKey.fromMaterial('read-model', Buffer.alloc(32, 7)), 'case_board');
+    const key = RootKey.fromMaterial('read-model', Buffer.alloc(32, 7)).derive('ortholedger/read-model/v1', { projection: 'case_board' });
+    for (const [table, column, rowId] of [['case_board', 'summary', row], ['t"x', 'c\\d', 'r\u00e9\n"1'], ['a', 'b', '\u0000rowId\u0000']]) {
+      for (let i = 0; i < 2; i++) {
+        const sealed = cipher.encrypt(table, column, rowId, 'value');
+        const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13));
+        d.setAAD(Buffer.concat([sealed.subarray(0, 1), canonicalBytes({ projection: 'case_board', table, column, rowId })]));
+        d.setAuthTag(sealed.subarray(sealed.length - 16));
+        expect(Buffer.concat([d.update(sealed.subarray(13, sealed.length - 16)), d.final()]).toString()).toBe('value');
+      }
+    }
   });
 
   it('each projection has its own key', () => {

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { canonicalBytes } from '../canonical-json';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
+import { randomNonce } from '../nonce-pool';
 import { CryptoInputError, TamperDetected } from '../errors';
 import type { RootKey } from '../blind-index/root-keys';
 
@@ -15,6 +16,8 @@ const TAG = 16;
  */
 export class FieldCipher {
   private readonly key: Buffer;
+  /** Per (table, column): the canonical AAD around the row id, built once (see aad()). */
+  private readonly aadParts = new Map<string, readonly [string, string]>();
 
   constructor(
     root: RootKey,
@@ -25,7 +28,7 @@ export class FieldCipher {
   }
 
   encrypt(table: string, column: string, rowId: string, plaintext: Uint8Array | string): Buffer {
-    const nonce = randomBytes(NONCE);
+    const nonce = randomNonce(NONCE);
     const header = Buffer.from([FORMAT]);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
     cipher.setAAD(this.aad(header, table, column, rowId));
@@ -63,7 +66,21 @@ export class FieldCipher {
     this.key.fill(0);
   }
 
+  /**
+   * header + canonical JSON of {column, projection, rowId, table} (keys sorted). The text around the
+   * row id is the same for every row of a column, so it is built once with the canonical writer
+   * and only the row id is encoded per call; the bytes are identical to canonicalJson's.
+   */
   private aad(header: Buffer, table: string, column: string, rowId: string): Buffer {
-    return Buffer.concat([header, canonicalBytes({ projection: this.projection, table, column, rowId })]);
+    const slot = `${table}\u0000${column}`;
+    let parts = this.aadParts.get(slot);
+    if (!parts) {
+      const marker = '\u0000rowId\u0000';
+      const text = canonicalJson({ projection: this.projection, table, column, rowId: marker });
+      const at = text.indexOf(JSON.stringify(marker));
+      parts = [text.slice(0, at), text.slice(at + JSON.stringify(marker).length)];
+      this.aadParts.set(slot, parts);
+    }
+    return Buffer.concat([header, Buffer.from(parts[0] + JSON.stringify(rowId) + parts[1], 'utf8')]);
   }
 }
