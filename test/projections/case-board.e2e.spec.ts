@@ -44,6 +44,21 @@ describe('case board and history pages through the clinic API', () => {
     expect(want.length).toBeGreaterThan(0);
   }, 30_000);
 
+  it('a crafted cursor is a 400 with nothing read, never a 500', async () => {
+    const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+    const good = { u: '2026-01-02T03:04:05.678Z', id: '7d9f1c1e-4b6a-4c3e-9f0a-2b1c3d4e5f60' };
+    const crafted = [
+      'not-base64-json', b64('[1,2]'), b64('null'), b64({ ...good, u: '1' }), b64({ ...good, u: '2026-13-40T00:00:00.000Z' }),
+      b64({ ...good, u: "2026-01-02T03:04:05.678Z'::timestamptz" }), b64({ ...good, id: '-'.repeat(36) }),
+      b64({ ...good, id: '7d9f1c1e-4b6a-4c3e-9f0a-2b1c3d4e5f6g' }), b64({ u: good.u }), b64({ ...good, u: 20260102 }),
+    ];
+    for (const cursor of crafted) {
+      const res = await h.call(ortho, 'GET', `/case-board?limit=3&cursor=${encodeURIComponent(cursor)}`);
+      expect({ cursor, status: res.status, code: res.body.code }).toEqual({ cursor, status: 400, code: 'QUERY.INVALID_CURSOR' });
+    }
+    expect((await h.call(ortho, 'GET', `/case-board?limit=3&cursor=${b64(good)}`)).status).toBe(200);
+  });
+
   it('orthodontists see their care-team patients\' cases with the clinical summary; staff see the clinic\'s workflow without it; other clinics nothing', async () => {
     const mine = await h.call(ortho, 'GET', '/case-board?limit=100');
     expect(mine.status).toBe(200);

@@ -109,11 +109,21 @@ function encodeCursor(r: CaseBoardRecord): string {
   return Buffer.from(JSON.stringify({ u: r.updatedAt, id: r.caseId })).toString('base64url');
 }
 
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Only what encodeCursor writes is accepted (an ISO time that round-trips, a lower-case UUID), so a
+ * crafted cursor is a 400, never a cast error in SQL.
+ */
 function decodeCursor(cursor: string | undefined): { u: string; id: string } | undefined {
   if (!cursor) return undefined;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value.u === 'string' && !Number.isNaN(Date.parse(value.u)) && /^[0-9a-f-]{36}$/.test(value.id)) return value;
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const { u, id } = value as { u?: unknown; id?: unknown };
+      if (typeof u === 'string' && CURSOR_TIME.test(u) && new Date(u).toISOString() === u && typeof id === 'string' && CURSOR_ID.test(id)) return { u, id };
+    }
   } catch {
     // fall through
   }
