@@ -114,4 +114,13 @@ describe('patient search through the clinic API', () => {
     for (const term of [p.name.family, p.dateOfBirth, p.chartNumber]) expect(text).not.toContain(term);
     expect((await h.call(orthoA, 'GET', `/patients/search?name=${encodeURIComponent(p.name.family)}`)).status).not.toBe(200);
   }, 30_000);
+
+  it('a name of more words than any real name is a 400 before any work: the cost of one search stays bounded', async () => {
+    const words = 'a b c d e f g h i'; // nine one-letter words: each would be a pass over a large share of the vocabulary
+    const res = await h.call(orthoA, 'POST', '/patients/search', { name: words });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'SEARCH.INVALID_QUERY' });
+    expect(JSON.stringify(res.body)).not.toContain(words);
+    const eight = await h.call(orthoA, 'POST', '/patients/search', { name: 'maria jose garcia lopez de la vega y' });
+    expect(eight.status).toBe(200);
+  }, 30_000);
 });

@@ -6,6 +6,8 @@ import { Postings } from './postings';
 import { type IndexedPatient, type PatientQuery, type SearchHit, type SearchPage, SearchQueryInvalid, type SearchScope } from './search.types';
 
 const MAX_LIMIT = 100;
+/** More distinct words than any real name has ("Maria Jose Garcia Lopez de la Vega" has 7). */
+const MAX_NAME_WORDS = 8;
 
 function dobNumber(iso: string): number {
   return Number(iso.slice(0, 4)) * 10000 + Number(iso.slice(5, 7)) * 100 + Number(iso.slice(8, 10));
@@ -77,6 +79,8 @@ export class PatientSearchIndex {
     const chart = query.chartNumber ? foldChartNumber(query.chartNumber) : undefined;
     const dob = parseDob(query.dateOfBirth);
     if (tokens.length === 0 && !chart && !dob) throw new SearchQueryInvalid('give a name, a date of birth or a chart number');
+    // Each word is a pass over the vocabulary (one letter matches a large share of it): the work per query stays bounded.
+    if (new Set(tokens).size > MAX_NAME_WORDS) throw new SearchQueryInvalid(`give at most ${MAX_NAME_WORDS} name words`);
     const scope = this.compileScopes(scopes);
     if (scope.length === 0) return { hits: [], total: 0 };
 
