@@ -97,11 +97,18 @@ describe('case board and history pages through the clinic API', () => {
     expect(entries[0].type).toBe('CaseOpened');
   }, 30_000);
 
-  it('every board read is audited as a case read', async () => {
+  it('every board read is audited as a case read, and a list also names each patient on its page', async () => {
     const before = (await h.auditRows("action = 'case.read'")).length;
-    await h.call(ortho, 'GET', '/case-board?limit=5');
+    const list = await h.call(ortho, 'GET', '/case-board?limit=5');
+    expect(list.status).toBe(200);
     await h.call(ortho, 'GET', `/case-board/${boardRows[0].case_id}`);
-    expect((await h.auditRows("action = 'case.read'")).length).toBe(before + 2);
+    const rows = (await h.auditRows("action = 'case.read'")).slice(before);
+    expect(rows.filter((r) => r.reason !== 'in_results')).toHaveLength(2);
+    const listed = [...new Set(list.body.cases.map((c: { patientId: string }) => c.patientId))].sort();
+    expect(listed.length).toBeGreaterThan(0);
+    const named = rows.filter((r) => r.reason === 'in_results');
+    expect(named.map((r) => r.patient_id).sort()).toEqual(listed);
+    for (const r of named) expect(r).toMatchObject({ actor_id: ortho.id, purpose: 'work_queue', correlation_id: rows[0].correlation_id });
   }, 30_000);
 
   it('a case card also audits whether its clinical summary was disclosed or withheld', async () => {

@@ -8,7 +8,7 @@ import { AuditService } from './audit/audit.service';
 import { CARE_TEAM_DIRECTORY } from './care-team/care-team.directory';
 import { AccessGuard } from './http/access.guard';
 import { AdminUsersController } from './http/admin-users.controller';
-import { AuditErrorInterceptor } from './http/audit-error.interceptor';
+import { AuditOutcomeInterceptor } from './http/audit-outcome.interceptor';
 import { AuthController, BreakGlassController } from './http/auth.controller';
 import { AccessPolicyService } from './policy/access-policy.service';
 import type { Realm } from './realm';
@@ -47,7 +47,7 @@ export class AccessModule {
         { provide: JwtAuthenticator, inject: [ACCESS_SERVICES], useFactory: (s: AccessServices) => s.authenticator },
         { provide: CARE_TEAM_DIRECTORY, inject: [ACCESS_SERVICES], useFactory: (s: AccessServices) => s.careTeam },
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_INTERCEPTOR, useClass: AuditErrorInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: AuditOutcomeInterceptor },
       ],
       exports: [ACCESS_SERVICES, ACCESS_CONFIG, ACCESS_CLOCK, AuditService, AccessPolicyService, CARE_TEAM_DIRECTORY, ACCESS_REALM],
     };

@@ -26,7 +26,7 @@ export function matrixController(): Type {
 /** A search route: the guard hands over the QueryFilter instead of deciding on one patient. */
 @Controller('matrix')
 export class SearchController {
-  @Authorize('patient', 'read_demographics', { collection: true })
+  @Authorize('patient', 'read_demographics', { collection: true, returnsPatients: () => [] })
   @Get('search/patients')
   search(@AccessFilter() filter: QueryFilter) {
     return filter;

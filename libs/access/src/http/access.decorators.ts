@@ -20,6 +20,13 @@ export interface AuthorizeOptions {
   readonly clinicIdFrom?: IdSource;
   /** A search or list: the guard grants if any scope exists and hands the handler a QueryFilter. */
   readonly collection?: boolean;
+  /**
+   * Collections of patient data: the patients whose data the response holds. Each gets its own
+   * audit row (reason `in_results`, same action, purpose and correlation id) before the response
+   * leaves, so "who saw this patient" is answered for searches and lists too. Required with
+   * `collection` on patient resources.
+   */
+  readonly returnsPatients?: (response: any) => readonly string[];
   /** Purpose of use written to the audit row (a code, e.g. `treatment`). */
   readonly purpose?: string;
   /**
@@ -45,6 +52,10 @@ export function Authorize<R extends Resource>(resource: R, action: Action<R>, op
   if (PATIENT_RESOURCES.includes(resource) && action !== 'register' && !options.patientIdFrom && !options.collection) {
     // A patient-scoped route that does not say which patient could never be checked: refuse at boot.
     throw new Error(`@Authorize('${resource}', '${action}') needs patientIdFrom (or collection: true)`);
+  }
+  if (PATIENT_RESOURCES.includes(resource) && options.collection && !options.returnsPatients) {
+    // A list of patient data whose rows name no patient would leave the audit log unable to say who was seen.
+    throw new Error(`@Authorize('${resource}', '${action}', { collection: true }) needs returnsPatients`);
   }
   return SetMetadata(ACCESS_ROUTE, { kind: 'authorize', resource, action, options } satisfies AccessRouteMeta);
 }

@@ -95,12 +95,12 @@ export class AccessGuard implements CanActivate {
     }
 
     const breakGlass = decision.allowed && decision.breakGlass;
+    const purpose = breakGlass && subject.breakGlass ? `${subject.breakGlass.reason}:${subject.breakGlass.ticket}` : meta.options.purpose;
     await this.audit.record({
       ...origin, at, realm: subject.realm, actorId: subject.userId, role: subject.role, sessionId: subject.sessionId,
       action: actionCode, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
       outcome: decision.allowed ? 'granted' : 'denied', status: decision.allowed ? undefined : 403,
-      reason: decision.allowed ? decision.ruleId : decision.reason, params, policyVersion: decision.policyVersion, breakGlass,
-      purpose: breakGlass && subject.breakGlass ? `${subject.breakGlass.reason}:${subject.breakGlass.ticket}` : meta.options.purpose,
+      reason: decision.allowed ? decision.ruleId : decision.reason, params, policyVersion: decision.policyVersion, breakGlass, purpose,
     });
     if (!decision.allowed) {
       throw new AccessError(outcome.passwordMustChange ? 'AUTH.PASSWORD_CHANGE_REQUIRED' : 'ACCESS.DENIED', decision.reason);
@@ -116,7 +116,7 @@ export class AccessGuard implements CanActivate {
         params, policyVersion: disclosure.policyVersion, breakGlass: disclosure.allowed && disclosure.breakGlass, purpose: meta.options.purpose,
       });
     }
-    request.access = { subject, action: actionCode, resource, decision, filter, disclosure, audited: true };
+    request.access = { subject, action: actionCode, resource, decision, filter, disclosure, purpose, audited: true };
     return true;
   }
 

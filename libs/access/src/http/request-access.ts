@@ -9,6 +9,8 @@ export interface RequestAccess {
   readonly resource?: ResourceRef;
   readonly decision?: AccessDecision;
   readonly filter?: QueryFilter;
+  /** The purpose written to the guard's row (break-glass reason and ticket, or the route's purpose). */
+  readonly purpose?: string;
   /** The audited decision on the route's `disclosure` action, when it declares one. */
   readonly disclosure?: AccessDecision;
   /** Set when a 'granted' audit row was written for this request. */

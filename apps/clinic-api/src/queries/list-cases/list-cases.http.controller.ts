@@ -16,7 +16,11 @@ export class ListCasesController {
   ) {}
 
   @Get()
-  @Authorize('case', 'read', { collection: true, purpose: 'work_queue' })
+  @Authorize('case', 'read', {
+    collection: true,
+    purpose: 'work_queue',
+    returnsPatients: (response: ListCasesResponse) => response.cases.map((c) => c.patientId),
+  })
   @ApiOkResponse({ description: 'cases by status or next action, newest activity first, one page' })
   list(
     @QueryParams() query: ListCasesRequest,

@@ -11,10 +11,17 @@ import { SearchPatientsRequest, type SearchPatientsResponse } from './search-pat
 export class SearchPatientsController {
   constructor(private readonly queries: QueryBus) {}
 
-  /** The guard writes the audit row; its parameters keep only integers (page), never the terms. */
+  /**
+   * The guard writes the search's audit row (its parameters keep only integers, never the terms);
+   * every patient on the returned page then gets a row of its own (`in_results`).
+   */
   @Post('search')
   @HttpCode(200)
-  @Authorize('patient', 'read_demographics', { collection: true, purpose: 'patient_search' })
+  @Authorize('patient', 'read_demographics', {
+    collection: true,
+    purpose: 'patient_search',
+    returnsPatients: (response: SearchPatientsResponse) => response.results.map((r) => r.patientId),
+  })
   @ApiOkResponse({ description: 'patients the caller may see, ranked, one page' })
   search(@Body() body: SearchPatientsRequest, @AccessFilter() filter: QueryFilter): Promise<SearchPatientsResponse> {
     return this.queries.execute(new SearchPatientsQuery(body, filter));
