@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Canaries, eventually, expectStatus, findings, openCase, proposePlan } from './support/workflow-fixtures';
+import { Canaries, eventually, expectStatus, findings, openCase, proposePlan, registration } from './support/workflow-fixtures';
 import { type Clinician, WorkflowHarness } from './support/workflow-harness';
 import { patientAndCaseRoutes, type RouteIds } from './support/workflow-routes';
 
@@ -79,6 +79,15 @@ describe('access to patients and cases through HTTP', () => {
     expect(count('access_session_check_many')).toBeLessThan(20);
     expect(count('read_models_care_team_facts_many')).toBeGreaterThan(0);
     expect(count('read_models_care_team_facts_many')).toBeLessThan(20);
+  });
+
+  it('a registration names the new patient in the audit log (the guard\'s row comes before the patient exists)', async () => {
+    const before = (await h.auditRows("action = 'patient.register'")).length;
+    const registered = await expectStatus(h.call(treating, 'POST', '/patients', registration(new Canaries())), 201);
+    const rows = (await h.auditRows("action = 'patient.register'")).slice(before);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ actor_id: treating.id, outcome: 'granted', patient_id: null });
+    expect(rows[1]).toMatchObject({ actor_id: treating.id, outcome: 'granted', reason: 'in_results', patient_id: registered.patientId, correlation_id: rows[0].correlation_id });
   });
 
   it('lets only the treating orthodontist approve, and audits the refusals', async () => {

@@ -15,7 +15,8 @@ export class RegisterPatientController {
 
   @Post()
   @HttpCode(201)
-  @Authorize('patient', 'register', { purpose: 'treatment' })
+  // The guard's row precedes the patient; the response's id gets a row of its own (also on a replay).
+  @Authorize('patient', 'register', { purpose: 'treatment', returnsPatients: (response: PatientCommandResponse) => [response.patientId] })
   @CommandRoute()
   @ApiCreatedResponse({ type: PatientCommandResponse })
   register(@Body() body: RegisterPatientRequest, @Envelope() envelope: CommandEnvelope): Promise<PatientCommandResponse> {
