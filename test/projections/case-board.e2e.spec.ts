@@ -1,6 +1,7 @@
 import { syntheticClinic, type ClinicStaff } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { type Clinician, WorkflowHarness } from '../treatment-workflow/support/workflow-harness';
+import { digestTables, kyselyOver, rebuild } from '@ortholedger/read-models';
 import { eventStoreOf, readModelsOf, stopHarness } from './support/api';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,4 +124,37 @@ describe('case board and history pages through the clinic API', () => {
     expect(await disclosure(ortho)).toMatchObject({ outcome: 'granted', resource_id: row.case_id });
     expect(await disclosure(staff)).toMatchObject({ outcome: 'denied', resource_id: row.case_id });
   }, 30_000);
+
+  // Last: it moves a patient to clinic B.
+  it('a transfer moves the patient\'s cases from the old clinic\'s work queue to the new one\'s, live and after a rebuild', async () => {
+    const row = boardRows.find((r) => r.treating_orthodontist_id === ortho.id)!;
+    const staffB = await h.user('clinic_staff', outsider.clinicId!);
+    const queue = async (who: Clinician, status: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await h.call(who, 'GET', `/case-board?limit=100&status=${status}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.status).toBe(200);
+        ids.push(...res.body.cases.map((c: { caseId: string }) => c.caseId));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(await queue(staff, row.status)).toContain(row.case_id);
+    expect(await queue(staffB, row.status)).not.toContain(row.case_id);
+
+    const moved = await h.call(ortho, 'POST', `/patients/${row.patient_id}/transfers`, { toClinicId: outsider.clinicId, reason: 'moved' });
+    expect(moved.status).toBe(200);
+    const clinicOf = async () => (await h.db.pools.owner.query('select clinic_id from read_models.case_board where case_id = $1', [row.case_id])).rows[0].clinic_id;
+    for (let i = 0; i < 100 && (await clinicOf()) !== outsider.clinicId; i++) await sleep(50);
+    expect(await clinicOf()).toBe(outsider.clinicId);
+    expect(await queue(staff, row.status)).not.toContain(row.case_id);
+    expect(await queue(staffB, row.status)).toContain(row.case_id);
+
+    const live = await digestTables(readModelsOf(h).db, readModelsOf(h).keys, ['case_board']);
+    const rm = readModelsOf(h);
+    await rebuild({ db: kyselyOver(h.db.pools.owner), pool: h.db.pools.owner, source: rm.source, projections: rm.projections.filter((p) => p.name === 'case_board'), restart: true });
+    expect(await clinicOf()).toBe(outsider.clinicId);
+    expect(await digestTables(readModelsOf(h).db, readModelsOf(h).keys, ['case_board'])).toEqual(live);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ export interface Oracle {
 export async function oracleFromLog(store: EventStore): Promise<Oracle> {
   const o: Oracle = { directory: new Map(), careTeam: new Set(), board: new Map(), timeline: new Set(), events: 0 };
   const cases = new Map<string, CaseState>();
+  const boardClinic = new Map<string, string>(); // case -> its patient's clinic: at opening, then every transfer
   let from;
   for (;;) {
     const page = await store.readAll({ fromPosition: from, maxCount: 5000 });
@@ -24,6 +25,7 @@ export async function oracleFromLog(store: EventStore): Promise<Oracle> {
       const d = JSON.parse(Buffer.from(e.data).toString('utf8'));
       if (e.streamId.startsWith('case-')) {
         cases.set(d.caseId, evolveCase(cases.get(d.caseId) ?? { status: 'NotOpened' }, { type: e.type, data: d } as CaseEvent));
+        if (e.type === 'CaseOpened') boardClinic.set(d.caseId, d.clinicId);
         o.timeline.add(e.eventId);
         continue;
       }
@@ -46,6 +48,7 @@ export async function oracleFromLog(store: EventStore): Promise<Oracle> {
           o.careTeam.delete(`${d.patientId}|${d.userId}`);
           break;
         case 'PatientTransferred':
+          for (const [caseId, c] of cases) if (c.status !== 'NotOpened' && c.patientId === d.patientId) boardClinic.set(caseId, d.toClinicId);
           for (const u of row!.careTeam) o.careTeam.delete(`${d.patientId}|${u}`);
           Object.assign(row!, { clinicId: d.toClinicId, careTeam: [], updatedAt: d.occurredAt });
           break;
@@ -53,7 +56,7 @@ export async function oracleFromLog(store: EventStore): Promise<Oracle> {
     }
   }
   for (const [id, s] of cases) {
-    if (s.status !== 'NotOpened') o.board.set(id, { status: s.status, nextAction: nextAction(s), patientId: s.patientId, clinicId: s.clinicId });
+    if (s.status !== 'NotOpened') o.board.set(id, { status: s.status, nextAction: nextAction(s), patientId: s.patientId, clinicId: boardClinic.get(id)! });
   }
   for (const row of o.directory.values()) row.careTeam.sort();
   return o;

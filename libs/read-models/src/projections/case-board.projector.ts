@@ -1,7 +1,7 @@
 import { type CaseEvent, type CaseState, evolveCase, nextAction } from '@ortholedger/domain';
 import type { ReadModelKeys } from '../keys/read-model-keys';
 import type { CaseBoardTable } from '../schema/read-model.db';
-import { isCaseStream } from '../runner/decode-event';
+import { isCaseStream, isPatientStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
 import { type CaseSummary, evolveSummary } from './case-board.summary';
 import { Orphans } from './orphans';
@@ -27,6 +27,8 @@ const COLUMNS: readonly Column[] = [
 interface BoardRow {
   caseId: string;
   state: CaseState;
+  /** The patient's clinic: the case's own at opening, then every later transfer of the patient. */
+  clinicId: string;
   summary: CaseSummary;
   revision: bigint;
   updatedAt: string;
@@ -35,38 +37,54 @@ interface BoardRow {
 /**
  * One row per case for work queues ("my cases awaiting approval"): ids, status, next action and
  * current stage in clear, from the domain's own evolve/nextAction; an encrypted short summary.
+ * A patient's transfer moves their cases to the new clinic's queues (and out of the old one's).
  */
 export class CaseBoardProjection implements Projection {
   readonly name = CASE_BOARD;
-  readonly version = 1;
+  readonly version = 2; // 2: clinic_id follows the patient's transfers
   readonly tables = [CASE_BOARD];
   readonly description = 'cases: patient, clinic, treating orthodontist, status, current stage, next action; encrypted summary';
 
   constructor(private readonly keys: ReadModelKeys) {}
 
-  handles(event: { streamId: string }): boolean {
-    return isCaseStream(event.streamId);
+  handles(event: { streamId: string; type: string }): boolean {
+    return isCaseStream(event.streamId) || (isPatientStream(event.streamId) && event.type === 'PatientTransferred');
   }
 
   async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext, changes: BatchChanges): Promise<void> {
     const cipher = this.keys.cipher(CASE_BOARD);
     const live = events.filter((e) => !e.redacted);
-    const ids = [...new Set(live.map((e) => e.data.caseId as string))];
+    const isTransfer = (e: ProjectedEvent) => e.type === 'PatientTransferred';
+    const ids = [...new Set(live.filter((e) => !isTransfer(e)).map((e) => e.data.caseId as string))];
+    const transferred = [...new Set(live.filter(isTransfer).map((e) => e.data.patientId as string))];
     const rows = new Map<string, BoardRow>();
-    if (ids.length > 0) {
-      for (const r of await selectByIds<CaseBoardTable>(ctx, CASE_BOARD, 'case_id', ids)) {
-        rows.set(r.case_id, {
-          caseId: r.case_id,
-          state: r.state as CaseState,
-          summary: cipher.decryptJson<CaseSummary>(CASE_BOARD, 'summary', r.case_id, r.summary),
-          revision: BigInt(r.revision),
-          updatedAt: new Date(r.updated_at).toISOString(),
-        });
-      }
+    const loaded = [
+      ...(ids.length > 0 ? await selectByIds<CaseBoardTable>(ctx, CASE_BOARD, 'case_id', ids) : []),
+      ...(transferred.length > 0 ? await selectByIds<CaseBoardTable>(ctx, CASE_BOARD, 'patient_id', transferred) : []),
+    ];
+    for (const r of loaded) {
+      rows.set(r.case_id, {
+        caseId: r.case_id,
+        state: r.state as CaseState,
+        clinicId: r.clinic_id,
+        summary: cipher.decryptJson<CaseSummary>(CASE_BOARD, 'summary', r.case_id, r.summary),
+        revision: BigInt(r.revision),
+        updatedAt: new Date(r.updated_at).toISOString(),
+      });
     }
     const dirty = new Set<string>();
     const orphans = new Orphans();
     for (const event of live) {
+      if (isTransfer(event)) {
+        // Every case of the patient known so far moves; cases opened later carry their own clinic.
+        for (const row of rows.values()) {
+          if (row.state.status === 'NotOpened' || row.state.patientId !== event.data.patientId) continue;
+          row.clinicId = event.data.toClinicId as string;
+          dirty.add(row.caseId);
+        }
+        changes.subjects.add(event.subjectId!);
+        continue;
+      }
       const caseId = event.data.caseId as string;
       const row = rows.get(caseId);
       if (!row && event.type !== 'CaseOpened') {
@@ -75,19 +93,20 @@ export class CaseBoardProjection implements Projection {
       }
       const state = evolveCase(row?.state ?? { status: 'NotOpened' }, event as unknown as CaseEvent);
       const summary = evolveSummary(row?.summary, event)!;
-      rows.set(caseId, { caseId, state, summary, revision: event.revision, updatedAt: event.data.occurredAt });
+      const clinicId = row?.clinicId ?? (state.status === 'NotOpened' ? '' : state.clinicId);
+      rows.set(caseId, { caseId, state, clinicId, summary, revision: event.revision, updatedAt: event.data.occurredAt });
       dirty.add(caseId);
       changes.subjects.add(event.subjectId!);
     }
     await orphans.check(ctx);
     const values: CaseBoardTable[] = [];
     for (const caseId of dirty) {
-      const { state, summary, revision, updatedAt } = rows.get(caseId)!;
+      const { state, clinicId, summary, revision, updatedAt } = rows.get(caseId)!;
       if (state.status === 'NotOpened') continue;
       values.push({
         case_id: caseId,
         patient_id: state.patientId,
-        clinic_id: state.clinicId,
+        clinic_id: clinicId,
         treating_orthodontist_id: state.treatingOrthodontistId,
         status: state.status,
         next_action: nextAction(state),
