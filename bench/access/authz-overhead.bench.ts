@@ -6,7 +6,7 @@
  * A protected read costs three statements more than an open one (session, care-team facts, audit
  * commit). Concurrent requests share them (coalesced reads, group commit), so the ratio depends on
  * how many requests are in flight:
- *   authz_overhead       32 concurrent requests: a loaded API process (the goal, >= 0.5)
+ *   authz_overhead       32 concurrent requests: a loaded API process (the figure held against the goal, >= 0.5)
  *   authz_overhead_c8     8 concurrent requests: a lightly loaded one, reported alongside
  */
 import type { BenchContext, BenchResult } from '../harness/bench.types';
