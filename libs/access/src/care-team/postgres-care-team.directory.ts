@@ -38,15 +38,20 @@ export class PostgresCareTeamDirectory implements CareTeamDirectory {
     return { clinicId: rows[0].clinic_id ?? undefined, onCareTeam: rows[0].member };
   }
 
+  /** One statement for many pairs, in order; a pair with a malformed id is answered "unknown" without entering it. */
   async patientFactsMany(queries: readonly PatientFactsQuery[]): Promise<PatientFactsAnswer[]> {
+    const answers: PatientFactsAnswer[] = queries.map(() => ({ onCareTeam: false }));
+    const valid = queries.flatMap((q, i) => (isUuid(q.patientId) && isUuid(q.userId) ? [i] : []));
+    if (valid.length === 0) return answers;
     const { rows } = await this.pool.query<{ clinic_id: string | null; member: boolean }>({
       name: 'access_patient_facts_many',
       text: `select (select clinic_id from access.patient_clinics where patient_id = q.patient_id) as clinic_id,
                     exists (select 1 from access.care_team_members m where m.patient_id = q.patient_id and m.user_id = q.user_id) as member
                from unnest($1::uuid[], $2::uuid[]) with ordinality as q (patient_id, user_id, ord) order by q.ord`,
-      values: [queries.map((q) => q.patientId), queries.map((q) => q.userId)],
+      values: [valid.map((i) => queries[i].patientId), valid.map((i) => queries[i].userId)],
     });
-    return rows.map((r) => ({ clinicId: r.clinic_id ?? undefined, onCareTeam: r.member }));
+    rows.forEach((r, k) => (answers[valid[k]] = { clinicId: r.clinic_id ?? undefined, onCareTeam: r.member }));
+    return answers;
   }
 
   /** Records (or moves, on transfer) a patient's clinic. */

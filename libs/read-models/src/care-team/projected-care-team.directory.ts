@@ -89,7 +89,7 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
     return (await this.patientFacts(patientId, NOBODY)).clinicId;
   }
 
-  /** Valid UUIDs only (the coalescing caller checks); see projectedFactsMany. */
+  /** See projectedFactsMany: one statement for many pairs; undefined where the caller must ask alone. */
   patientFactsMany(queries: readonly { patientId: string; userId: string }[]) {
     return projectedFactsMany(this.pool, queries);
   }
@@ -114,19 +114,26 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
 
 /**
  * Many pairs in one statement: the settled ones answered, undefined for a pair whose patient is
- * ahead of the projection, erased or unknown to the log (its own `patientFacts` call then waits or
- * asks the interim tables).
+ * ahead of the projection, erased or unknown to the log, or whose ids are not UUIDs (its own
+ * `patientFacts` call then waits, asks the interim tables or denies). A malformed id never enters
+ * the shared statement.
  */
 async function projectedFactsMany(
   pool: pg.Pool,
   queries: readonly { patientId: string; userId: string }[],
 ): Promise<Array<{ clinicId?: string; onCareTeam: boolean } | undefined>> {
+  const valid = queries.flatMap((q, i) => (UUID.test(q.patientId) && UUID.test(q.userId) ? [i] : []));
+  const answers: Array<{ clinicId?: string; onCareTeam: boolean } | undefined> = queries.map(() => undefined);
+  if (valid.length === 0) return answers;
   const { rows } = await pool.query<Row>({
     name: 'read_models_care_team_facts_many',
     text: FACTS_MANY_SQL,
-    values: [queries.map((q) => q.patientId), queries.map((q) => q.userId)],
+    values: [valid.map((i) => queries[i].patientId), valid.map((i) => queries[i].userId)],
   });
-  return rows.map((row) => (row.erased || row.head_commit === null || !caughtUp(row) ? undefined : { clinicId: row.clinic_id ?? undefined, onCareTeam: row.member }));
+  rows.forEach((row, k) => {
+    if (!row.erased && row.head_commit !== null && caughtUp(row)) answers[valid[k]] = { clinicId: row.clinic_id ?? undefined, onCareTeam: row.member };
+  });
+  return answers;
 }
 
 function caughtUp(row: Row): boolean {
