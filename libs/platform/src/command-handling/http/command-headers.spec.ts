@@ -1,4 +1,6 @@
-import { idempotencyKeyDigest, parseIdempotencyKey, requestFingerprint } from '../idempotency/idempotency-store';
+import { createHmac, randomBytes } from 'node:crypto';
+import { RootKey } from '@ortholedger/crypto';
+import { idempotencyKeyDigest, parseIdempotencyKey, RequestFingerprinter } from '../idempotency/idempotency-store';
 import { etagOf, parseIfMatch } from './if-match';
 import { isReplayableBody } from './revision-etag.interceptor';
 
@@ -21,11 +23,20 @@ describe('Idempotency-Key', () => {
   it.each(['short', 'x'.repeat(129), 'with space', 'semi;colon', '"unterminated'])('refuses %p', (key) => {
     expect(() => parseIdempotencyKey(key)).toThrow(expect.objectContaining({ code: 'REQUEST.INVALID_HEADER' }));
   });
-  it('stores the key only as an actor-scoped digest, and the request only as an HMAC keyed by the raw key', () => {
+  it('stores the key only as an actor-scoped digest, and the request only as an HMAC under a server secret', () => {
     const digest = idempotencyKeyDigest('user-a', 'my-key-123');
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     expect(digest).not.toBe(idempotencyKeyDigest('user-b', 'my-key-123'));
-    expect(requestFingerprint('my-key-123', 'POST /x\n{}')).not.toBe(requestFingerprint('other-key-1', 'POST /x\n{}'));
+    const server = new RequestFingerprinter(RootKey.fromMaterial('command-idempotency', randomBytes(32)));
+    const body = 'POST /patients\n{"name":{"given":"Ada"}}';
+    expect(server.fingerprint('my-key-123', body)).toMatch(/^[0-9a-f]{64}$/);
+    expect(server.fingerprint('my-key-123', body)).toBe(server.fingerprint('my-key-123', body));
+    expect(server.fingerprint('my-key-123', body)).not.toBe(server.fingerprint('other-key-1', body));
+    expect(server.fingerprint('my-key-123', body)).not.toBe(server.fingerprint('my-key-123', `${body} `));
+    // Someone holding the table and guessing the client's key still cannot test a guessed body.
+    expect(server.fingerprint('my-key-123', body)).not.toBe(createHmac('sha256', 'my-key-123').update(body).digest('hex'));
+    const otherServer = new RequestFingerprinter(RootKey.fromMaterial('command-idempotency', randomBytes(32)));
+    expect(otherServer.fingerprint('my-key-123', body)).not.toBe(server.fingerprint('my-key-123', body));
   });
 });
 

@@ -5,7 +5,7 @@ import { from, mergeMap, type Observable, of } from 'rxjs';
 import { ACCESS_CLOCK, type Clock } from '@ortholedger/access';
 import { canonicalJson } from '@ortholedger/crypto';
 import { type CommandEnvelope, createEnvelope } from '../command-envelope';
-import { idempotencyKeyDigest, IdempotencyStore, parseIdempotencyKey, requestFingerprint } from '../idempotency/idempotency-store';
+import { idempotencyKeyDigest, IdempotencyStore, parseIdempotencyKey, RequestFingerprinter } from '../idempotency/idempotency-store';
 import { etagOf, parseIfMatch } from './if-match';
 import { isReplayableBody, setRevisionEtag } from './revision-etag.interceptor';
 
@@ -25,6 +25,7 @@ export class CommandRequestInterceptor implements NestInterceptor {
   constructor(
     @Inject(ACCESS_CLOCK) private readonly clock: Clock,
     private readonly idempotency: IdempotencyStore,
+    private readonly fingerprints: RequestFingerprinter,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -43,7 +44,7 @@ export class CommandRequestInterceptor implements NestInterceptor {
     });
     if (key !== undefined && keyDigest !== undefined) {
       const route = `${request.method} ${request.routeOptions?.url ?? '?'}`;
-      const begun = await this.idempotency.begin(subject.userId, keyDigest, requestFingerprint(key, fingerprintInput(request)), route);
+      const begun = await this.idempotency.begin(subject.userId, keyDigest, this.fingerprints.fingerprint(key, fingerprintInput(request)), route);
       if (begun.kind === 'replay') {
         if (typeof begun.body.revision === 'number') reply.header('etag', etagOf(begun.body.revision));
         reply.header('idempotent-replayed', 'true');

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type pg from 'pg';
+import type { RootKey } from '@ortholedger/crypto';
 import { IdempotencyKeyReused, InvalidCommandHeader } from '../command-errors';
 
 export type IdempotencyBegin =
@@ -21,8 +22,27 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
 export const idempotencyKeyDigest = (actorId: string, key: string): string =>
   createHash('sha256').update(`${actorId}\u001f${key}`).digest('hex');
 
-/** Binds a key to one request (method, path, body) without storing the body or anything guessable from it. */
-export const requestFingerprint = (key: string, request: string): string => createHmac('sha256', key).update(request).digest('hex');
+/** The wrapped root key (keyvault.index_root_keys) the request fingerprints derive from. */
+export const IDEMPOTENCY_ROOT = 'command-idempotency';
+
+/**
+ * Binds a key to one request (method, path, body) without storing the body or anything an attacker
+ * holding the table could test guesses against: an HMAC under a server secret derived from a
+ * wrapped root key, over the client's key and the request. (Keyed by the client's key alone, a
+ * guessable key would let a database reader confirm guessed bodies, e.g. a registration's name.)
+ */
+export class RequestFingerprinter {
+  private readonly secret: Buffer;
+
+  constructor(root: RootKey) {
+    this.secret = root.derive('ortholedger/command-idempotency/v1', { use: 'request-fingerprint' });
+  }
+
+  fingerprint(key: string, request: string): string {
+    // The key's alphabet has no U+001F, so key and request cannot be shifted into each other.
+    return createHmac('sha256', this.secret).update(key, 'utf8').update('\u001f').update(request, 'utf8').digest('hex');
+  }
+}
 
 /**
  * A key is bound to its first request's fingerprint; a completed request's response is replayed.
