@@ -78,4 +78,31 @@ describe('ortholedger db / events', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('EVENT_STORE');
   });
+
+  it('db purge-idempotency deletes only records older than the retention, as the owner; a bad value deletes nothing', async () => {
+    const insert = (createdAt: string) =>
+      db.pools.owner.query(
+        `insert into command_idempotency.requests (actor_id, key_digest, fingerprint, route, created_at) values ($1, $2, $2, 'POST /x', $3)`,
+        [randomUUID(), randomUUID().replace(/-/g, '').repeat(2), createdAt],
+      );
+    await insert(new Date(Date.now() - 50 * 3_600_000).toISOString());
+    await insert(new Date(Date.now() - 30 * 3_600_000).toISOString());
+    await insert(new Date().toISOString());
+    const count = async () => Number((await db.pools.owner.query('select count(*) from command_idempotency.requests')).rows[0].count);
+    expect(await count()).toBe(3);
+
+    const bad = await cli(db, 'db', 'purge-idempotency', '--older-than-hours', '0');
+    expect(bad.code).not.toBe(0);
+    expect(await count()).toBe(3);
+
+    const week = await cli(db, 'db', 'purge-idempotency', '--older-than-hours', '48', '--json');
+    expect(week.code).toBe(0);
+    expect(JSON.parse(week.stdout)).toMatchObject({ deleted: 1 });
+    const day = await cli(db, 'db', 'purge-idempotency');
+    expect(day.code).toBe(0);
+    expect(day.stdout).toMatch(/^deleted 1 idempotency record/);
+    expect(await count()).toBe(1);
+    // The app role may not delete (retention is the owner's job).
+    await expect(db.pools.app.query('delete from command_idempotency.requests')).rejects.toMatchObject({ code: '42501' });
+  });
 });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CliRuntime } from './cli-runtime.service';
 import { AUDIT_COMMANDS } from './commands/audit/audit.command';
-import { DbCommand, DbMigrateCommand } from './commands/db/db-migrate.command';
+import { DbCommand, DbMigrateCommand, DbPurgeIdempotencyCommand } from './commands/db/db-migrate.command';
 import { EventsCommand, EventsStatsCommand, EventsVerifyCommand } from './commands/events/events.command';
 import { keysCommands } from './commands/keys/keys.command';
 import { projectionsCommands } from './commands/projections/projections.command';
@@ -10,6 +10,6 @@ import { ServeCommand } from './commands/serve/serve.command';
 import { USERS_COMMANDS } from './commands/users/users.command';
 
 @Module({
-  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand, ...keysCommands, ...USERS_COMMANDS, ...AUDIT_COMMANDS, ...projectionsCommands, SeedCommand],
+  providers: [CliRuntime, ServeCommand, DbCommand, DbMigrateCommand, DbPurgeIdempotencyCommand, EventsCommand, EventsStatsCommand, EventsVerifyCommand, ...keysCommands, ...USERS_COMMANDS, ...AUDIT_COMMANDS, ...projectionsCommands, SeedCommand],
 })
 export class CliModule {}

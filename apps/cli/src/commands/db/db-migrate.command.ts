@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { migrateToLatest } from '@ortholedger/platform';
+import { migrateToLatest, purgeIdempotencyRecords } from '@ortholedger/platform';
 import { CliRuntime } from '../../cli-runtime.service';
 import { print } from '../../output/output';
 
@@ -23,7 +23,34 @@ export class DbMigrateCommand extends CommandRunner {
   }
 }
 
-@Command({ name: 'db', description: 'database operations', subCommands: [DbMigrateCommand] })
+@SubCommand({ name: 'purge-idempotency', description: 'delete command idempotency records older than --older-than-hours (default 24)' })
+export class DbPurgeIdempotencyCommand extends CommandRunner {
+  constructor(private readonly runtime: CliRuntime) {
+    super();
+  }
+
+  async run(_params: string[], options: { json?: boolean; olderThanHours?: number }): Promise<void> {
+    const hours = options.olderThanHours ?? 24;
+    const runtime = await this.runtime.get();
+    const before = new Date(Date.now() - hours * 3_600_000);
+    const deleted = await purgeIdempotencyRecords(runtime.pools.owner, before);
+    print(!!options.json, { deleted, before: before.toISOString() }, () => `deleted ${deleted} idempotency record(s) created before ${before.toISOString()}`);
+  }
+
+  @Option({ flags: '--older-than-hours <hours>', description: 'keep records younger than this (1 to 8760, default 24)' })
+  olderThanHours(value: string): number {
+    const hours = Number(value);
+    if (!Number.isInteger(hours) || hours < 1 || hours > 8760) throw new Error('--older-than-hours must be a whole number from 1 to 8760');
+    return hours;
+  }
+
+  @Option({ flags: '--json', description: 'machine-readable output' })
+  json(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'db', description: 'database operations', subCommands: [DbMigrateCommand, DbPurgeIdempotencyCommand] })
 export class DbCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();

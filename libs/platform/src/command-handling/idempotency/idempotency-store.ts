@@ -78,3 +78,13 @@ export class IdempotencyStore {
     );
   }
 }
+
+/**
+ * Retention: deletes idempotency records created before `before` (a retry older than that
+ * executes again, and its ids still derive from the key, so the stream still recognises an
+ * earlier append). Runs as the schema owner: the app role cannot delete.
+ */
+export async function purgeIdempotencyRecords(ownerPool: pg.Pool, before: Date): Promise<number> {
+  const { rowCount } = await ownerPool.query('delete from command_idempotency.requests where created_at < $1', [before]);
+  return rowCount ?? 0;
+}

@@ -4,8 +4,9 @@ const APP_ROLE = 'ortholedger_app';
 
 /**
  * Idempotency keys of command requests. Holds no PHI: the key only as a digest scoped to the actor,
- * the request only as an HMAC keyed by the raw key (so a dump cannot confirm a guessed body), and
- * responses that are ids and revisions only. The app role cannot delete; retention runs as owner.
+ * the request only as an HMAC under a server secret (so a dump cannot confirm a guessed body), and
+ * responses that are ids and revisions only. The app role cannot delete; retention runs as owner
+ * (`ortholedger db purge-idempotency`).
  */
 export const idempotencyMigrations: Record<string, Migration> = {
   '0500_command_idempotency': {
