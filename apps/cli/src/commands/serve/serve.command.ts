@@ -20,9 +20,11 @@ export class ServeCommand extends CommandRunner {
     const { config } = runtime;
     const logger = createLogger(config.logLevel);
     const host = process.env.HOST ?? '127.0.0.1';
+    // One app after the other: Nest's framework logger is process-wide and the last app's, so each
+    // app starts (and logs its routes) before the next one is created.
     const clinic = await createClinicApi(runtime, logger);
-    const admin = await createAdminApi(runtime, logger);
     await clinic.listen({ port: config.clinicApiPort, host });
+    const admin = await createAdminApi(runtime, logger);
     await admin.listen({ port: config.adminApiPort, host });
     if (!config.production && process.env.DEMO_DATA !== 'off') {
       // The embedded default's demo clinic; one-time passwords go to stdout only, never to the log.
