@@ -51,5 +51,7 @@ describe('care-team facts, many pairs at once', () => {
     const answers = await Promise.all(pairs().map((p) => coalesced.patientFacts!(p.patientId, p.userId)));
     expect(answers.map((a) => a.onCareTeam)).toEqual([true, false, false, false, false, true]);
     expect(answers[0].clinicId).toBe(clinic);
+    // The clinic alone goes through the same shared statements.
+    expect(await Promise.all([coalesced.patientClinic(patient), coalesced.patientClinic(randomUUID()), coalesced.patientClinic('nope')])).toEqual([clinic, undefined, undefined]);
   });
 });

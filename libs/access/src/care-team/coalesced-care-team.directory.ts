@@ -2,6 +2,9 @@ import { Coalescer } from '../database/coalescer';
 import { isUuid } from '../realm';
 import type { CareTeamDirectory, PatientFactsAnswer, PatientFactsQuery } from './care-team.directory';
 
+/** A valid UUID that is no user: asking for it yields the clinic and "not a member". */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
 type BatchingDirectory = CareTeamDirectory & Required<Pick<CareTeamDirectory, 'patientFacts' | 'patientFactsMany'>>;
 
 /**
@@ -29,8 +32,9 @@ export class CoalescedCareTeamDirectory implements CareTeamDirectory {
     return (await this.patientFacts(patientId, userId)).onCareTeam;
   }
 
-  patientClinic(patientId: string): Promise<string | undefined> {
-    return this.inner.patientClinic(patientId);
+  /** The clinic alone shares the same statements (asked for a user on no care team). */
+  async patientClinic(patientId: string): Promise<string | undefined> {
+    return (await this.patientFacts(patientId, NOBODY)).clinicId;
   }
 
   async patientFacts(patientId: string, userId: string): Promise<PatientFactsAnswer> {

@@ -6,6 +6,7 @@ import { redactParams } from '../audit/redact';
 import { AuditService } from '../audit/audit.service';
 import type { Clock } from '../clock';
 import { AccessPolicyService } from '../policy/access-policy.service';
+import { who } from '../sessions/account.service';
 import type { AccessDecision, QueryFilter, ResourceRef } from '../policy/policy.types';
 import { JwtAuthenticator } from '../tokens/jwt-authenticator';
 import { ACCESS_CLOCK, ACCESS_PUBLIC_CONTROLLERS } from '../access.tokens';
@@ -97,7 +98,7 @@ export class AccessGuard implements CanActivate {
     const breakGlass = decision.allowed && decision.breakGlass;
     const purpose = breakGlass && subject.breakGlass ? `${subject.breakGlass.reason}:${subject.breakGlass.ticket}` : meta.options.purpose;
     await this.audit.record({
-      ...origin, at, realm: subject.realm, actorId: subject.userId, role: subject.role, sessionId: subject.sessionId,
+      ...origin, at, ...who(subject),
       action: actionCode, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
       outcome: decision.allowed ? 'granted' : 'denied', status: decision.allowed ? undefined : 403,
       reason: decision.allowed ? decision.ruleId : decision.reason, params, policyVersion: decision.policyVersion, breakGlass, purpose,
@@ -110,7 +111,7 @@ export class AccessGuard implements CanActivate {
       // What the response will contain is itself an access to account for: its own row, granted or withheld.
       disclosure = await this.guarded(() => this.policy.evaluate(subject, meta.options.disclosure!, resource, { at, ip: origin.ip }));
       await this.audit.record({
-        ...origin, at, realm: subject.realm, actorId: subject.userId, role: subject.role, sessionId: subject.sessionId,
+        ...origin, at, ...who(subject),
         action: `${meta.resource}.${meta.options.disclosure}`, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
         outcome: disclosure.allowed ? 'granted' : 'denied', reason: disclosure.allowed ? disclosure.ruleId : `withheld:${disclosure.reason ?? 'no_rule'}`,
         params, policyVersion: disclosure.policyVersion, breakGlass: disclosure.allowed && disclosure.breakGlass, purpose: meta.options.purpose,

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
 import { AuditService } from '../audit/audit.service';
 import { isUuid } from '../realm';
+import { who } from '../sessions/account.service';
 import { ACCESS_ROUTE, type AccessRouteMeta } from './access.decorators';
 import { requestMeta } from './request-access';
 
@@ -46,8 +47,7 @@ export class AuditOutcomeInterceptor implements NestInterceptor {
         const code = (error as { code?: unknown })?.code;
         return from(
           this.audit.record({
-            ...requestMeta(request), realm: access.subject.realm, actorId: access.subject.userId, role: access.subject.role,
-            sessionId: access.subject.sessionId, action: access.action ?? 'unknown', resourceType: access.resource?.type,
+            ...requestMeta(request), ...who(access.subject), action: access.action ?? 'unknown', resourceType: access.resource?.type,
             resourceId: access.resource?.id, patientId: access.resource?.patientId, outcome: 'error', status: statusOf(error),
             reason: typeof code === 'string' ? code : undefined, policyVersion: access.decision?.policyVersion,
           }),
@@ -63,8 +63,7 @@ export class AuditOutcomeInterceptor implements NestInterceptor {
     await Promise.all(
       [...new Set(patientIds)].filter(isUuid).map((patientId) =>
         this.audit.record({
-          ...meta, realm: access.subject.realm, actorId: access.subject.userId, role: access.subject.role, sessionId: access.subject.sessionId,
-          action: access.action ?? 'unknown', resourceType: 'patient', resourceId: patientId, patientId, outcome: 'granted', reason: 'in_results',
+          ...meta, ...who(access.subject), action: access.action ?? 'unknown', resourceType: 'patient', resourceId: patientId, patientId, outcome: 'granted', reason: 'in_results',
           policyVersion: access.decision?.policyVersion, breakGlass: access.decision?.breakGlass === true, purpose: access.purpose,
         }),
       ),

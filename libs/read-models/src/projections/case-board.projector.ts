@@ -63,6 +63,7 @@ export class CaseBoardProjection implements Projection {
       ...(transferred.length > 0 ? await selectByIds<CaseBoardTable>(ctx, CASE_BOARD, 'patient_id', transferred) : []),
     ];
     for (const r of loaded) {
+      if (rows.has(r.case_id)) continue; // loaded both as a case of this batch and as a transferred patient's: decrypt once
       rows.set(r.case_id, {
         caseId: r.case_id,
         state: r.state as CaseState,
