@@ -11,8 +11,6 @@ const TYPES = [
   'bigint', 'timestamptz', 'text', 'uuid', 'text', 'uuid', 'text', 'text', 'uuid', 'uuid',
   'text', 'integer', 'text', 'text', 'text', 'text', 'text', 'boolean', 'jsonb', 'text', 'text', 'text',
 ];
-/** Batches up to this size use a named prepared statement (parsed and planned once per connection). */
-const PREPARED_UP_TO = 16;
 
 export function rowFromDb(r: Record<string, any>): AuditRow {
   return {
@@ -24,6 +22,7 @@ export function rowFromDb(r: Record<string, any>): AuditRow {
   };
 }
 
+/** The row's values in COLUMNS order, as the statement's per-column arrays expect them. */
 function values(row: AuditRow): unknown[] {
   return [
     row.seq, row.at, row.realm, row.actorId, row.role, row.sessionId, row.action, row.resourceType, row.resourceId,
@@ -37,16 +36,16 @@ function values(row: AuditRow): unknown[] {
  * and insert the rows only if that move happened. A concurrent writer (another process) holding or
  * having moved the head makes the UPDATE match nothing; nothing is inserted and we retry from the
  * current head. The head row's lock serialises the chain across processes.
+ *
+ * The rows arrive as one array per column, so every batch size shares this one statement: it is
+ * prepared once per connection and its plan is reused (a VALUES list of N x 22 parameters cost a
+ * new statement per batch size and more planning than executing).
  */
-function appendStatement(count: number): string {
-  const tuples = Array.from({ length: count }, (_, r) =>
-    `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 5}::${TYPES[c]}`).join(', ')})`,
-  );
-  return `with moved as (
-      update access.audit_head set seq = $3, hash = $4 where seq = $1 and hash = $2 returning 1)
-    insert into access.audit_events (${COLUMNS.join(', ')})
-    select * from (values ${tuples.join(', ')}) as v (${COLUMNS.join(', ')}) where exists (select 1 from moved)`;
-}
+const APPEND_STATEMENT = `with moved as (
+    update access.audit_head set seq = $3, hash = $4 where seq = $1 and hash = $2 returning 1)
+  insert into access.audit_events (${COLUMNS.join(', ')})
+  select * from unnest(${COLUMNS.map((_, c) => `$${c + 5}::${TYPES[c]}[]`).join(', ')}) as v (${COLUMNS.join(', ')})
+   where exists (select 1 from moved)`;
 
 interface Pending {
   record: AuditRecord;
@@ -106,7 +105,6 @@ export class AuditStore {
 
   private async write(batch: Pending[]): Promise<AuditReceipt[]> {
     const cleaned = batch.map((p) => sanitiseAuditRecord(p.record, p.at));
-    const text = appendStatement(batch.length);
     for (let attempt = 0; ; attempt++) {
       const head = (this.known ??= await this.head());
       const rows: AuditRow[] = [];
@@ -118,9 +116,9 @@ export class AuditStore {
         prev = hash;
       });
       const last = rows[rows.length - 1];
-      const params = [head.seq, head.hash, last.seq, last.hash, ...rows.flatMap(values)];
-      const query = batch.length <= PREPARED_UP_TO ? { name: `access_audit_append_${batch.length}`, text, values: params } : { text, values: params };
-      const { rowCount } = await this.pool.query(query);
+      const byRow = rows.map(values);
+      const columns = COLUMNS.map((_, c) => byRow.map((v) => v[c]));
+      const { rowCount } = await this.pool.query({ name: 'access_audit_append', text: APPEND_STATEMENT, values: [head.seq, head.hash, last.seq, last.hash, ...columns] });
       if (rowCount === rows.length) {
         this.known = { seq: last.seq, hash: last.hash };
         return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
