@@ -59,7 +59,7 @@ describe('audit log', () => {
     ]);
   });
 
-  it('audit store down: 503, no data, handler never runs (granted and denied paths)', async () => {
+  it('audit store down: 503 and no data on reads (granted and denied); a command never reaches its handler', async () => {
     await admin.query('revoke insert on access.audit_events from ortholedger_app');
     try {
       const before = probeCalls.count;
@@ -69,11 +69,67 @@ describe('audit log', () => {
         expect(res.json()).toEqual({ code: 'AUDIT.UNAVAILABLE', message: 'The request could not be completed', correlationId: expect.any(String) });
         expect(res.body).not.toContain('PHI-PAYLOAD');
       }
-      expect(probeCalls.count).toBe(before);
+      // A read's handler may have run while its row was being written; a denied one never did.
+      expect(probeCalls.count - before).toBeLessThanOrEqual(1);
+      const command = await h.clinic.inject({ method: 'POST', url: `/probe/patients/${own}/fail`, headers: bearer(s.accessToken) });
+      expect(command.statusCode).toBe(503);
+      expect(command.json().code).toBe('AUDIT.UNAVAILABLE');
+      expect(probeCalls.count - before).toBeLessThanOrEqual(1); // the command's handler did not run
     } finally {
       await admin.query('grant insert on access.audit_events to ortholedger_app');
     }
     expect((await read(own)).statusCode).toBe(200);
+  });
+
+  it('a read runs while its row commits, but its response waits for the commit; a command waits before its handler', async () => {
+    // Hold the chain head: the guard's row cannot commit until this transaction ends.
+    const holder = await h.db.admin();
+    const correlation = randomUUID();
+    const failing = randomUUID();
+    try {
+      await holder.query('begin');
+      await holder.query('select seq from access.audit_head for update');
+      const before = probeCalls.count;
+      let readAnswered = false;
+      let commandAnswered = false;
+      const pendingRead = read(own, correlation).then((r) => ((readAnswered = true), r));
+      const pendingCommand = h.clinic
+        .inject({ method: 'POST', url: `/probe/patients/${own}/fail`, headers: { ...bearer(s.accessToken), 'x-correlation-id': failing } })
+        .then((r) => ((commandAnswered = true), r));
+      for (let i = 0; i < 100 && probeCalls.count === before; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(probeCalls.count - before).toBe(1); // the read's handler ran; the command's has not
+      expect(readAnswered).toBe(false);
+      expect(commandAnswered).toBe(false);
+      expect(await h.auditRows('correlation_id = any($1)', [[correlation, failing]])).toHaveLength(0);
+      await holder.query('commit');
+      const [res, command] = await Promise.all([pendingRead, pendingCommand]);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().secret).toBe('PHI-PAYLOAD');
+      expect(command.statusCode).toBe(404);
+      expect(probeCalls.count - before).toBe(2);
+      const rows = await h.auditRows('correlation_id = any($1)', [[correlation, failing]]);
+      expect(rows.map((r) => [r.correlation_id, r.outcome])).toEqual(
+        expect.arrayContaining([[correlation, 'granted'], [failing, 'granted'], [failing, 'error']]),
+      );
+      expect(rows).toHaveLength(3);
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+    }
+    expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+  });
+
+  it('request text with quotes, backslashes, braces, commas and NULL is stored as sent (rows travel as arrays) and the chain verifies', async () => {
+    const correlation = randomUUID();
+    const agent = 'Agent "quoted" \\ back\\slash {a,b} NULL, \'single\'';
+    const res = await h.clinic.inject({
+      method: 'GET', url: `/probe/patients/${own}`, headers: { ...bearer(s.accessToken), 'x-correlation-id': correlation, 'user-agent': agent },
+    });
+    expect(res.statusCode).toBe(200);
+    const rows = await h.auditRows('correlation_id = $1', [correlation]);
+    expect(rows.map((r) => r.user_agent)).toEqual([agent]);
+    expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
   });
 
   it('a decision that cannot be made (tampered case stream) is 503 with an error row naming the cause', async () => {

@@ -14,11 +14,16 @@ import { ACCESS_ROUTE, type AccessRouteMeta } from './access.decorators';
 import { requestMeta } from './request-access';
 import { defaultResourceId, resolveId } from './resolve-ids';
 
+/** Reads: the handler may run while the guard's rows commit; nothing leaves before they have (see RequestAccess.written). */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * The application-wide guard (APP_GUARD): every route must declare @Public, @Authenticated or
  * @Authorize, or it is refused, so a new route cannot forget access control. For @Authorize it
- * authenticates (passport-jwt + live session), evaluates the policy and writes the audit row,
- * all before the handler runs; no audit row, no handler (503).
+ * authenticates (passport-jwt + live session), evaluates the policy and appends the audit row
+ * before the handler runs. A denial waits for its row. A grant on a command waits too: no audit
+ * row, no handler (503). A grant on a read lets the handler run while the row commits, and
+ * AuditOutcomeInterceptor sends nothing until it has: no audit row, no data (503).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -97,27 +102,36 @@ export class AccessGuard implements CanActivate {
 
     const breakGlass = decision.allowed && decision.breakGlass;
     const purpose = breakGlass && subject.breakGlass ? `${subject.breakGlass.reason}:${subject.breakGlass.ticket}` : meta.options.purpose;
-    await this.audit.record({
+    const rows: Promise<unknown>[] = [];
+    rows.push(this.audit.record({
       ...origin, at, ...who(subject),
       action: actionCode, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
       outcome: decision.allowed ? 'granted' : 'denied', status: decision.allowed ? undefined : 403,
       reason: decision.allowed ? decision.ruleId : decision.reason, params, policyVersion: decision.policyVersion, breakGlass, purpose,
-    });
+    }));
     if (!decision.allowed) {
+      await rows[0];
       throw new AccessError(outcome.passwordMustChange ? 'AUTH.PASSWORD_CHANGE_REQUIRED' : 'ACCESS.DENIED', decision.reason);
     }
     let disclosure: AccessDecision | undefined;
     if (meta.options.disclosure) {
       // What the response will contain is itself an access to account for: its own row, granted or withheld.
       disclosure = await this.guarded(() => this.policy.evaluate(subject, meta.options.disclosure!, resource, { at, ip: origin.ip }));
-      await this.audit.record({
+      rows.push(this.audit.record({
         ...origin, at, ...who(subject),
         action: `${meta.resource}.${meta.options.disclosure}`, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
         outcome: disclosure.allowed ? 'granted' : 'denied', reason: disclosure.allowed ? disclosure.ruleId : `withheld:${disclosure.reason ?? 'no_rule'}`,
         params, policyVersion: disclosure.policyVersion, breakGlass: disclosure.allowed && disclosure.breakGlass, purpose: meta.options.purpose,
-      });
+      }));
     }
-    request.access = { subject, action: actionCode, resource, decision, filter, disclosure, purpose, audited: true };
+    // Appended in call order, so the chain already holds them before any row the handler or interceptor adds.
+    const written = Promise.all(rows);
+    if (READ_METHODS.has(request.method)) {
+      written.catch(() => undefined); // observed by AuditOutcomeInterceptor, which answers 503 in its place
+    } else {
+      await written;
+    }
+    request.access = { subject, action: actionCode, resource, decision, filter, disclosure, purpose, audited: true, written };
     return true;
   }
 

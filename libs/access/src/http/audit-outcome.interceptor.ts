@@ -20,6 +20,10 @@ function statusOf(error: unknown): number {
 }
 
 /**
+ * Nothing leaves before its audit rows are committed. On a read the guard's rows may still be in
+ * flight while the handler runs: the response (or error) waits for them, and if they cannot be
+ * written the request answers 503 (AUDIT.UNAVAILABLE) instead, with no data.
+ *
  * What happened after the guard's row: a collection route's response names its patients, one
  * 'granted' row each (reason `in_results`), written before the response leaves (503 if they
  * cannot be); a granted request whose handler then fails gets a second row, outcome 'error', with
@@ -38,20 +42,24 @@ export class AuditOutcomeInterceptor implements NestInterceptor {
     const returnsPatients = meta?.kind === 'authorize' ? meta.options.returnsPatients : undefined;
     return next.handle().pipe(
       mergeMap(async (response: unknown) => {
-        if (returnsPatients && request.access?.audited) await this.recordResults(request, returnsPatients(response));
+        const access = request.access;
+        await access?.written;
+        if (returnsPatients && access?.audited) await this.recordResults(request, returnsPatients(response));
         return response;
       }),
       catchError((error: unknown) => {
         const access = request.access;
         if (!access?.audited) return throwError(() => error);
         const code = (error as { code?: unknown })?.code;
-        return from(
-          this.audit.record({
+        const recorded = async () => {
+          await access.written; // the grant first; if it cannot be written, this request is a 503
+          await this.audit.record({
             ...requestMeta(request), ...who(access.subject), action: access.action ?? 'unknown', resourceType: access.resource?.type,
             resourceId: access.resource?.id, patientId: access.resource?.patientId, outcome: 'error', status: statusOf(error),
             reason: typeof code === 'string' ? code : undefined, policyVersion: access.decision?.policyVersion,
-          }),
-        ).pipe(mergeMap(() => throwError(() => error)));
+          });
+        };
+        return from(recorded()).pipe(mergeMap(() => throwError(() => error)));
       }),
     );
   }

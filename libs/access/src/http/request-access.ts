@@ -13,8 +13,14 @@ export interface RequestAccess {
   readonly purpose?: string;
   /** The audited decision on the route's `disclosure` action, when it declares one. */
   readonly disclosure?: AccessDecision;
-  /** Set when a 'granted' audit row was written for this request. */
+  /** Set when the guard granted the request and appended its 'granted' row (and disclosure row). */
   readonly audited?: boolean;
+  /**
+   * Settles when those rows are committed; rejects with AUDIT.UNAVAILABLE if they cannot be. On a
+   * read the handler runs while they commit and AuditOutcomeInterceptor holds the response (and any
+   * later row) until this settles; on other methods the guard awaited it before the handler ran.
+   */
+  readonly written?: Promise<unknown>;
 }
 
 declare module 'fastify' {
