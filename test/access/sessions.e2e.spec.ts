@@ -102,6 +102,41 @@ describe('sessions', () => {
     for (const { s } of ended) expect(await reasonOf(s.sessionId)).toBe('logout');
   });
 
+  it('the care-team facts are read while the session check is out; an ended session still gets 401', async () => {
+    const { s } = await member();
+    const { s: gone } = await member();
+    expect((await h.clinic.inject({ method: 'POST', url: '/auth/logout', headers: bearer(gone.accessToken) })).statusCode).toBe(204);
+    for (const [session, status] of [[s, 200], [gone, 401]] as const) {
+      const pool = h.db.pools.app;
+      const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const whileHeld: string[] = [];
+      let held = false;
+      const spy = jest.spyOn(pool, 'query').mockImplementation(((...args: unknown[]) => {
+        const name = (args[0] as { name?: string })?.name ?? '';
+        if (name === 'access_session_check_many') {
+          held = true;
+          return gate.then(() => original(...args));
+        }
+        if (held) whileHeld.push(name);
+        return original(...args);
+      }) as never);
+      try {
+        const reply = read(session.accessToken);
+        // The projected directory's statement (this harness's patients are not in the log, so it then asks the interim tables).
+        const factsRead = () => whileHeld.some((n) => /^(read_models_care_team_facts|access_patient_facts)/.test(n));
+        for (let i = 0; i < 200 && !factsRead(); i++) await new Promise((r) => setTimeout(r, 5));
+        expect(factsRead()).toBe(true);
+        release();
+        expect((await reply).statusCode).toBe(status);
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+    }
+  });
+
   it.each([
     ['disable', 'disable', 'user_disabled'],
     ['role change', 'role', 'role_changed'],

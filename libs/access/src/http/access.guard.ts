@@ -5,10 +5,11 @@ import { AccessError } from '../access.errors';
 import { redactParams } from '../audit/redact';
 import { AuditService } from '../audit/audit.service';
 import type { Clock } from '../clock';
-import { AccessPolicyService } from '../policy/access-policy.service';
+import { AccessPolicyService, type PatientFacts } from '../policy/access-policy.service';
 import { who } from '../sessions/account.service';
 import type { AccessDecision, QueryFilter, ResourceRef } from '../policy/policy.types';
 import { JwtAuthenticator } from '../tokens/jwt-authenticator';
+import type { TokenClaims } from '../tokens/token.types';
 import { ACCESS_CLOCK, ACCESS_PUBLIC_CONTROLLERS } from '../access.tokens';
 import { ACCESS_ROUTE, type AccessRouteMeta } from './access.decorators';
 import { requestMeta } from './request-access';
@@ -74,7 +75,13 @@ export class AccessGuard implements CanActivate {
   }
 
   private async authorize(meta: Extract<AccessRouteMeta, { kind: 'authorize' }>, request: FastifyRequest): Promise<boolean> {
-    const outcome = await this.authenticate(request);
+    // Once the token has checked out, the resource and the patient facts its claims' role would need
+    // are read while the session is being checked; they are used only if the session confirms that user and role.
+    let early: Promise<{ resource: ResourceRef; facts?: PatientFacts }> | undefined;
+    const outcome = await this.authenticate(request, (claims) => {
+      early = this.resource(meta, request).then((resource) => ({ resource, facts: this.prefetch(meta, resource, claims) }));
+      early.catch(() => undefined); // unused when the session has ended; otherwise awaited below
+    });
     const at = this.clock.now();
     const origin = requestMeta(request);
     const actionCode = `${meta.resource}.${meta.action}`;
@@ -88,7 +95,7 @@ export class AccessGuard implements CanActivate {
     }
 
     const subject = outcome.subject;
-    const resource = await this.resource(meta, request);
+    const { resource, facts } = await (early ?? this.resource(meta, request).then((r) => ({ resource: r, facts: undefined })));
     let decision: AccessDecision;
     let filter: QueryFilter | undefined;
     if (outcome.passwordMustChange) {
@@ -97,7 +104,7 @@ export class AccessGuard implements CanActivate {
       filter = this.policy.filterFor(subject, meta.resource, meta.action, { at, ip: origin.ip });
       decision = { allowed: filter.allowed, policyVersion: filter.policyVersion, reason: filter.allowed ? undefined : 'no_rule', breakGlass: filter.breakGlass };
     } else {
-      decision = await this.guarded(() => this.policy.evaluate(subject, meta.action, resource, { at, ip: origin.ip }));
+      decision = await this.guarded(() => this.policy.evaluate(subject, meta.action, resource, { at, ip: origin.ip }, facts));
     }
 
     const breakGlass = decision.allowed && decision.breakGlass;
@@ -116,7 +123,7 @@ export class AccessGuard implements CanActivate {
     let disclosure: AccessDecision | undefined;
     if (meta.options.disclosure) {
       // What the response will contain is itself an access to account for: its own row, granted or withheld.
-      disclosure = await this.guarded(() => this.policy.evaluate(subject, meta.options.disclosure!, resource, { at, ip: origin.ip }));
+      disclosure = await this.guarded(() => this.policy.evaluate(subject, meta.options.disclosure!, resource, { at, ip: origin.ip }, facts));
       rows.push(this.audit.record({
         ...origin, at, ...who(subject),
         action: `${meta.resource}.${meta.options.disclosure}`, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
@@ -135,8 +142,14 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: FastifyRequest) {
-    return this.guarded(() => this.authenticator.authenticate(request));
+  private async authenticate(request: FastifyRequest, verified?: (claims: TokenClaims) => void) {
+    return this.guarded(() => this.authenticator.authenticate(request, verified));
+  }
+
+  /** The facts an evaluation for the claims' role will read, started now (see AccessPolicyService.patientFacts). */
+  private prefetch(meta: Extract<AccessRouteMeta, { kind: 'authorize' }>, resource: ResourceRef, claims: TokenClaims): PatientFacts | undefined {
+    if (!claims.role || (meta.options.collection && !resource.patientId)) return undefined;
+    return this.policy.patientFacts({ realm: claims.realm, role: claims.role, userId: claims.sub }, meta.action, resource);
   }
 
   private async resource(meta: Extract<AccessRouteMeta, { kind: 'authorize' }>, request: FastifyRequest): Promise<ResourceRef> {

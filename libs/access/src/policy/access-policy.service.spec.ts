@@ -31,6 +31,52 @@ describe('AccessPolicyService', () => {
     expect(await policy.evaluate({ ...ortho, realm: 'backoffice' }, 'read', { type: 'case', patientId: OWN }, ctx)).toMatchObject({ allowed: false, reason: 'no_rule' });
   });
 
+  it('patient facts started before the session check are used for that patient and user only', async () => {
+    const calls: string[] = [];
+    const counting: CareTeamDirectory = {
+      isOnCareTeam: async (p, u) => (calls.push(`member ${p}`), p === OWN && u === ORTHO),
+      patientClinic: async (p) => (calls.push(`clinic ${p}`), p === OWN ? CLINIC_A : CLINIC_B),
+      patientFacts: async (p, u) => (calls.push(`both ${p}`), { clinicId: p === OWN ? CLINIC_A : CLINIC_B, onCareTeam: p === OWN && u === ORTHO }),
+    };
+    const service = new AccessPolicyService(POLICY_V1, params, counting);
+    const early = service.patientFacts(ortho, 'approve_plan', { type: 'case', patientId: OWN })!;
+    expect(calls).toEqual([`both ${OWN}`]); // started at once, in one round trip
+    expect(await service.evaluate(ortho, 'approve_plan', { type: 'case', patientId: OWN }, ctx, early)).toMatchObject({ allowed: true });
+    expect(calls).toHaveLength(1); // reused, not read again
+    // Facts for another patient or another user are not taken for this evaluation.
+    expect(await service.evaluate(ortho, 'approve_plan', { type: 'case', patientId: OTHER }, ctx, early)).toMatchObject({ allowed: false, reason: 'clinic_mismatch' });
+    expect(calls).toEqual([`both ${OWN}`, `both ${OTHER}`]);
+    const stranger = { ...ortho, userId: 'a1a1a1a1-0000-4000-8000-000000000009' };
+    expect(await service.evaluate(stranger, 'approve_plan', { type: 'case', patientId: OWN }, ctx, early)).toMatchObject({ allowed: false, reason: 'not_on_care_team' });
+    expect(calls).toHaveLength(3);
+    // Nothing to start where no rule reads patient facts, or the ids are not ids.
+    expect(service.patientFacts(ortho, 'read', { type: 'audit' })).toBeUndefined();
+    expect(service.patientFacts(ortho, 'read', { type: 'case', patientId: 'not-a-uuid' })).toBeUndefined();
+    expect(service.patientFacts({ ...ortho, realm: 'backoffice' }, 'read', { type: 'case', patientId: OWN })).toBeUndefined();
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a prefetch that fails is not an unhandled rejection, and the evaluation that uses it fails', async () => {
+    const failing: CareTeamDirectory = {
+      isOnCareTeam: async () => { throw new Error('db down'); },
+      patientClinic: async () => { throw new Error('db down'); },
+      patientFacts: async () => { throw new Error('db down'); },
+    };
+    const service = new AccessPolicyService(POLICY_V1, params, failing);
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const unused = service.patientFacts(ortho, 'approve_plan', { type: 'case', patientId: OWN });
+      const used = service.patientFacts(ortho, 'approve_plan', { type: 'case', patientId: OWN });
+      expect(unused).toBeDefined();
+      await expect(service.evaluate(ortho, 'approve_plan', { type: 'case', patientId: OWN }, ctx, used)).rejects.toThrow('db down');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
   it('filterFor gives the scopes a search must apply before limits', () => {
     const f = policy.filterFor(ortho, 'patient', 'read_demographics', ctx);
     expect(f.scopes).toEqual([{ clinicId: CLINIC_A, careTeamMember: ORTHO }]);

@@ -8,20 +8,34 @@ import {
 } from './policy.types';
 import { insideWindow } from './time-window';
 
-/** Facts about the patient, fetched at most once per evaluation and only if a rule needs them. */
-class PatientFacts {
+/**
+ * Facts about one patient for one user, fetched at most once and only if a rule needs them. The
+ * guard may start them while the session check is in flight (see AccessPolicyService.patientFacts)
+ * and hand the same object to every evaluation of the request.
+ */
+export class PatientFacts {
   private both?: Promise<{ clinicId?: string; onCareTeam: boolean }>;
   private clinic?: Promise<string | undefined>;
   private member?: Promise<boolean>;
   constructor(
     private readonly directory: CareTeamDirectory,
-    private readonly patientId: string | undefined,
-    private readonly userId: string,
-    /** The rules ask for both: fetch them together when the directory can. */
-    combined: boolean,
-  ) {
-    if (combined && patientId && directory.patientFacts) this.both = directory.patientFacts(patientId, userId);
+    readonly patientId: string | undefined,
+    readonly userId: string,
+  ) {}
+
+  /** Starts what rules with these conditions will ask (both in one round trip when the directory can). */
+  start(needsClinic: boolean, needsCareTeam: boolean): this {
+    if (!this.patientId) return this;
+    if (needsClinic && needsCareTeam && this.directory.patientFacts && !this.clinic && !this.member) {
+      this.both ??= this.directory.patientFacts(this.patientId, this.userId);
+      this.both.catch(() => undefined); // a failure reaches whoever asks; unasked, it is not an unhandled rejection
+    } else {
+      if (needsClinic) void this.patientClinic().catch(() => undefined);
+      if (needsCareTeam) void this.onCareTeam().catch(() => undefined);
+    }
+    return this;
   }
+
   patientClinic(): Promise<string | undefined> {
     if (!this.patientId) return Promise.resolve(undefined);
     if (this.both) return this.both.then((f) => f.clinicId);
@@ -67,13 +81,17 @@ export class AccessPolicyService {
     }
   }
 
-  async evaluate(subject: AccessSubject, action: string, resource: ResourceRef, context: AccessContext): Promise<AccessDecision> {
+  /**
+   * `given`: facts the caller started earlier for this patient and user (see patientFacts); any
+   * other object is ignored and the evaluation fetches its own.
+   */
+  async evaluate(subject: AccessSubject, action: string, resource: ResourceRef, context: AccessContext, given?: PatientFacts): Promise<AccessDecision> {
     const rules = this.rulesFor(subject, resource.type, action);
     if (rules.length === 0) return this.deny('no_rule');
     const needsPatient = PATIENT_RESOURCES.includes(resource.type) && action !== 'register';
     if (needsPatient && !isUuid(resource.patientId)) return this.deny('unknown_patient');
-    const needs = (type: string) => rules.some((r) => r.conditions.some((c) => c.type === type));
-    const facts = new PatientFacts(this.careTeam, resource.patientId, subject.userId, needs('same_clinic') && needs('care_team'));
+    const usable = given && given.patientId === resource.patientId && given.userId === subject.userId;
+    const facts = usable ? given : new PatientFacts(this.careTeam, resource.patientId, subject.userId).start(...this.factsNeeded(rules, true));
     let first: DenyReason | undefined;
     for (const rule of rules) {
       const reason = await this.check(rule, subject, resource, context, facts);
@@ -81,6 +99,32 @@ export class AccessPolicyService {
       first ??= reason;
     }
     return this.deny(first ?? 'no_rule');
+  }
+
+  /**
+   * Starts reading the patient facts that this role's rules for (resource, action) would ask, so
+   * they travel while the session is still being checked. The caller passes the result to
+   * `evaluate` only once the session has confirmed this role and user; unused, it costs one read.
+   * Undefined when no rule needs them.
+   */
+  patientFacts(who: Pick<AccessSubject, 'realm' | 'role' | 'userId'>, action: string, resource: ResourceRef): PatientFacts | undefined {
+    if (!isUuid(resource.patientId) || !isUuid(who.userId)) return undefined;
+    const rules = this.rulesFor(who, resource.type, action);
+    const [clinic, careTeam] = this.factsNeeded(rules, false);
+    if (!clinic && !careTeam) return undefined;
+    return new PatientFacts(this.careTeam, resource.patientId, who.userId).start(clinic, careTeam);
+  }
+
+  /**
+   * [same_clinic, care_team]: the facts any of these rules reads (for a prefetch), or, with
+   * `combinedOnly`, both only when both occur (an evaluation then reads them in one round trip and
+   * otherwise fetches each lazily, when a rule reaches it).
+   */
+  private factsNeeded(rules: readonly PolicyRule[], combinedOnly: boolean): [boolean, boolean] {
+    const needs = (type: string) => rules.some((r) => r.conditions.some((c) => c.type === type));
+    const clinic = needs('same_clinic');
+    const careTeam = needs('care_team');
+    return combinedOnly ? [clinic && careTeam, clinic && careTeam] : [clinic, careTeam];
   }
 
   /** Which rows a search may return, as a disjunction of scopes (see QueryFilter). */
@@ -108,7 +152,7 @@ export class AccessPolicyService {
     return this.document.rules.some((r) => isBreakGlass(r) && (r.roles as readonly string[]).includes(role));
   }
 
-  private rulesFor(subject: AccessSubject, resource: Resource, action: string): PolicyRule[] {
+  private rulesFor(subject: Pick<AccessSubject, 'realm' | 'role'>, resource: Resource, action: string): PolicyRule[] {
     if (!roleBelongsTo(subject.role, subject.realm)) return [];
     return this.index.get(`${subject.role}|${resource}|${action}`) ?? [];
   }

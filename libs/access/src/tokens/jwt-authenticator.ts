@@ -36,6 +36,8 @@ export class JwtAuthenticator {
   private readonly passport = new Passport();
   private readonly verified = new VerifiedTokenCache();
   private readonly bearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+  /** Per request, the caller's `verified` hook for the passport path (the strategy is shared). */
+  private readonly onVerified = new WeakMap<object, (claims: TokenClaims) => void>();
 
   constructor(
     private readonly tokens: TokenService,
@@ -64,6 +66,7 @@ export class JwtAuthenticator {
         if (!claimsValid(payload, 'access', tokens.realm, lifetime)) return done(null, false, { failure: 'unauthenticated' });
         const raw = this.bearer(request as never);
         if (raw) this.verified.set(raw, payload);
+        this.onVerified.get(request as object)?.(payload);
         this.live(payload).then((outcome) => done(null, 'subject' in outcome ? outcome : false, outcome), (error: unknown) => done(error));
       },
       () => tokens.verifyOptions(lifetime),
@@ -71,10 +74,19 @@ export class JwtAuthenticator {
     this.passport.use('jwt', strategy as never);
   }
 
-  authenticate(request: unknown): Promise<AuthOutcome> {
+  /**
+   * `verified` runs once the token's signature and claims have checked out and before the session
+   * is: the caller may start work that only the claims' user would need (never answer with it
+   * before this resolves with a subject).
+   */
+  authenticate(request: unknown, verified?: (claims: TokenClaims) => void): Promise<AuthOutcome> {
     const raw = this.bearer(request as never);
     const claims = raw ? this.verified.get(raw, Math.floor(this.clock.now().getTime() / 1000)) : undefined;
-    if (claims) return this.live(claims);
+    if (claims) {
+      verified?.(claims);
+      return this.live(claims);
+    }
+    if (verified) this.onVerified.set(request as object, verified);
     return new Promise((resolve, reject) => {
       const handler = this.passport.authenticate('jwt', { session: false }, (error: unknown, user: AuthOutcome | false, info: unknown) => {
         if (error) return reject(error);
