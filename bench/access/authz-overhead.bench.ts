@@ -1,11 +1,12 @@
 /**
  * authz_overhead: requests/s of a protected read (ES256 JWT via passport-jwt + live session +
- * policy with the projected care-team lookup + one hash-chained audit row committed before the
- * handler) vs the same handler and query behind a public route, same app, same pool.
+ * policy with the projected care-team lookup + one hash-chained audit row, committed before the
+ * response leaves) vs the same handler and query behind a public route, same app, same pool.
  *
  * A protected read costs three statements more than an open one (session, care-team facts, audit
- * commit). Concurrent requests share them (coalesced reads, group commit), so the ratio depends on
- * how many requests are in flight:
+ * commit); the facts travel with the session check and the audit commit with the handler.
+ * Concurrent requests share them (coalesced reads, group commit), so the ratio depends on how many
+ * requests are in flight:
  *   authz_overhead       32 concurrent requests: a loaded API process (the figure held against the goal, >= 0.5)
  *   authz_overhead_c8     8 concurrent requests: a lightly loaded one, reported alongside
  */
