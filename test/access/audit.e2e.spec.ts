@@ -70,15 +70,24 @@ describe('audit log', () => {
         expect(res.body).not.toContain('PHI-PAYLOAD');
       }
       // A read's handler may have run while its row was being written; a denied one never did.
-      expect(probeCalls.count - before).toBeLessThanOrEqual(1);
+      const afterReads = probeCalls.count;
+      expect(afterReads - before).toBeLessThanOrEqual(1);
+      // A read whose handler sets the ETag: the 503 carries no trace of the resource.
+      const tagged = await h.clinic.inject({ method: 'GET', url: `/probe/patients/${own}/revision`, headers: bearer(s.accessToken) });
+      expect(tagged.statusCode).toBe(503);
+      expect(tagged.headers.etag).toBeUndefined();
+      expect(tagged.body).not.toContain('PHI-PAYLOAD');
+      const afterTagged = probeCalls.count;
       const command = await h.clinic.inject({ method: 'POST', url: `/probe/patients/${own}/fail`, headers: bearer(s.accessToken) });
       expect(command.statusCode).toBe(503);
       expect(command.json().code).toBe('AUDIT.UNAVAILABLE');
-      expect(probeCalls.count - before).toBeLessThanOrEqual(1); // the command's handler did not run
+      expect(probeCalls.count).toBe(afterTagged); // the command's handler did not run
     } finally {
       await admin.query('grant insert on access.audit_events to ortholedger_app');
     }
     expect((await read(own)).statusCode).toBe(200);
+    const tagged = await h.clinic.inject({ method: 'GET', url: `/probe/patients/${own}/revision`, headers: bearer(s.accessToken) });
+    expect([tagged.statusCode, tagged.headers.etag]).toEqual([200, '"7"']);
   });
 
   it('a read runs while its row commits, but its response waits for the commit; a command waits before its handler', async () => {

@@ -1,5 +1,6 @@
 import { Controller, Get, Post, Param } from '@nestjs/common';
 import { Authorize, Public } from '@ortholedger/access';
+import { RevisionRoute } from '@ortholedger/platform';
 
 /** Counts handler executions, so tests can prove a refused request never reached the handler. */
 export const probeCalls = { count: 0 };
@@ -12,6 +13,15 @@ export class ProbeController {
   read(@Param('patientId') patientId: string) {
     probeCalls.count += 1;
     return { patientId, secret: 'PHI-PAYLOAD' };
+  }
+
+  /** A read whose response carries the stream revision as its ETag (as patient, case and history reads do). */
+  @Authorize('patient', 'read_demographics', { patientIdFrom: { param: 'patientId' } })
+  @RevisionRoute()
+  @Get('patients/:patientId/revision')
+  readRevision(@Param('patientId') patientId: string) {
+    probeCalls.count += 1;
+    return { patientId, revision: 7, secret: 'PHI-PAYLOAD' };
   }
 
   @Authorize('patient', 'correct', { patientIdFrom: { param: 'patientId' } })

@@ -109,8 +109,14 @@ export class AccessGuard implements CanActivate {
 
     const breakGlass = decision.allowed && decision.breakGlass;
     const purpose = breakGlass && subject.breakGlass ? `${subject.breakGlass.reason}:${subject.breakGlass.ticket}` : meta.options.purpose;
+    // Each row's failure is observed at once (a later step may throw before anyone awaits it); the
+    // caller still learns it from `written` or from awaiting the row itself.
     const rows: Promise<unknown>[] = [];
-    rows.push(this.audit.record({
+    const append = (row: Promise<unknown>) => {
+      row.catch(() => undefined);
+      rows.push(row);
+    };
+    append(this.audit.record({
       ...origin, at, ...who(subject),
       action: actionCode, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
       outcome: decision.allowed ? 'granted' : 'denied', status: decision.allowed ? undefined : 403,
@@ -124,7 +130,7 @@ export class AccessGuard implements CanActivate {
     if (meta.options.disclosure) {
       // What the response will contain is itself an access to account for: its own row, granted or withheld.
       disclosure = await this.guarded(() => this.policy.evaluate(subject, meta.options.disclosure!, resource, { at, ip: origin.ip }, facts));
-      rows.push(this.audit.record({
+      append(this.audit.record({
         ...origin, at, ...who(subject),
         action: `${meta.resource}.${meta.options.disclosure}`, resourceType: meta.resource, resourceId: resource.id, patientId: resource.patientId,
         outcome: disclosure.allowed ? 'granted' : 'denied', reason: disclosure.allowed ? disclosure.ruleId : `withheld:${disclosure.reason ?? 'no_rule'}`,
@@ -134,7 +140,7 @@ export class AccessGuard implements CanActivate {
     // Appended in call order, so the chain already holds them before any row the handler or interceptor adds.
     const written = Promise.all(rows);
     if (READ_METHODS.has(request.method)) {
-      written.catch(() => undefined); // observed by AuditOutcomeInterceptor, which answers 503 in its place
+      written.catch(() => undefined); // awaited by AuditOutcomeInterceptor, which answers 503 in its place
     } else {
       await written;
     }

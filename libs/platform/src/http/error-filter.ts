@@ -51,6 +51,13 @@ function isCoded(error: unknown): error is CodedError {
   return typeof error === 'object' && error !== null && typeof (error as CodedError).code === 'string' && (error as CodedError).code.includes('.');
 }
 
+/**
+ * Headers that describe a resource (set by a handler or an interceptor before the request failed,
+ * e.g. a read's ETag before its audit row turned out unwritable): an error response carries none
+ * of them, so it says nothing about the resource it refused.
+ */
+const RESOURCE_HEADERS = ['etag', 'last-modified', 'location', 'content-location', 'content-disposition', 'idempotent-replayed'] as const;
+
 /** The only place that turns errors into HTTP responses: `{code, message, correlationId}`, never PHI or stacks. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -66,6 +73,7 @@ export class ErrorFilter implements ExceptionFilter {
       // Only the code and the error's class: messages of lower layers could in theory echo input.
       this.logger.error({ correlationId, code, error: (error as Error)?.name ?? typeof error }, 'request failed');
     }
+    for (const header of RESOURCE_HEADERS) if (reply.hasHeader(header)) reply.removeHeader(header);
     void reply
       .status(status)
       .header('cache-control', 'no-store')
