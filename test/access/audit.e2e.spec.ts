@@ -129,6 +129,24 @@ describe('audit log', () => {
     expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
   });
 
+  it('HEAD on a protected read is the same access: guarded, audited, and 503 without the ETag when the row cannot be written', async () => {
+    const correlation = randomUUID();
+    const head = (headers: Record<string, string>) => h.clinic.inject({ method: 'HEAD', url: `/probe/patients/${own}/revision`, headers });
+    expect((await head({})).statusCode).toBe(401);
+    const ok = await head({ ...bearer(s.accessToken), 'x-correlation-id': correlation });
+    expect([ok.statusCode, ok.body, ok.headers.etag]).toEqual([200, '', '"7"']);
+    expect((await h.auditRows('correlation_id = $1', [correlation])).map((r) => [r.action, r.outcome])).toEqual([['patient.read_demographics', 'granted']]);
+    expect((await h.clinic.inject({ method: 'HEAD', url: `/probe/patients/${foreign}/revision`, headers: bearer(s.accessToken) })).statusCode).toBe(403);
+    await admin.query('revoke insert on access.audit_events from ortholedger_app');
+    try {
+      const down = await head(bearer(s.accessToken));
+      expect(down.statusCode).toBe(503);
+      expect(down.headers.etag).toBeUndefined();
+    } finally {
+      await admin.query('grant insert on access.audit_events to ortholedger_app');
+    }
+  });
+
   it('request text with quotes, backslashes, braces, commas and NULL is stored as sent (rows travel as arrays) and the chain verifies', async () => {
     const correlation = randomUUID();
     const agent = 'Agent "quoted" \\ back\\slash {a,b} NULL, \'single\'';
