@@ -91,7 +91,9 @@ export class AccessPolicyService {
     const needsPatient = PATIENT_RESOURCES.includes(resource.type) && action !== 'register';
     if (needsPatient && !isUuid(resource.patientId)) return this.deny('unknown_patient');
     const usable = given && given.patientId === resource.patientId && given.userId === subject.userId;
-    const facts = usable ? given : new PatientFacts(this.careTeam, resource.patientId, subject.userId).start(...this.factsNeeded(rules, true));
+    // Rules that read both get them in one round trip, started now; otherwise each is read when a rule reaches it.
+    const [clinic, careTeam] = this.factsNeeded(rules);
+    const facts = usable ? given : new PatientFacts(this.careTeam, resource.patientId, subject.userId).start(clinic && careTeam, clinic && careTeam);
     let first: DenyReason | undefined;
     for (const rule of rules) {
       const reason = await this.check(rule, subject, resource, context, facts);
@@ -110,21 +112,15 @@ export class AccessPolicyService {
   patientFacts(who: Pick<AccessSubject, 'realm' | 'role' | 'userId'>, action: string, resource: ResourceRef): PatientFacts | undefined {
     if (!isUuid(resource.patientId) || !isUuid(who.userId)) return undefined;
     const rules = this.rulesFor(who, resource.type, action);
-    const [clinic, careTeam] = this.factsNeeded(rules, false);
+    const [clinic, careTeam] = this.factsNeeded(rules);
     if (!clinic && !careTeam) return undefined;
     return new PatientFacts(this.careTeam, resource.patientId, who.userId).start(clinic, careTeam);
   }
 
-  /**
-   * [same_clinic, care_team]: the facts any of these rules reads (for a prefetch), or, with
-   * `combinedOnly`, both only when both occur (an evaluation then reads them in one round trip and
-   * otherwise fetches each lazily, when a rule reaches it).
-   */
-  private factsNeeded(rules: readonly PolicyRule[], combinedOnly: boolean): [boolean, boolean] {
+  /** [same_clinic, care_team]: whether any of these rules reads the patient's clinic, the care team. */
+  private factsNeeded(rules: readonly PolicyRule[]): [boolean, boolean] {
     const needs = (type: string) => rules.some((r) => r.conditions.some((c) => c.type === type));
-    const clinic = needs('same_clinic');
-    const careTeam = needs('care_team');
-    return combinedOnly ? [clinic && careTeam, clinic && careTeam] : [clinic, careTeam];
+    return [needs('same_clinic'), needs('care_team')];
   }
 
   /** Which rows a search may return, as a disjunction of scopes (see QueryFilter). */
