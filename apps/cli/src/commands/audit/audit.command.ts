@@ -1,19 +1,15 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { auditHead, verifyAuditChain } from '@ortholedger/access';
 import { CliRuntime } from '../../cli-runtime.service';
+import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
 
-abstract class AuditSubCommand extends CommandRunner {
+abstract class AuditSubCommand extends JsonCommand {
   // @Inject: subclasses declare no constructor, so the type metadata would not reach Nest.
   constructor(@Inject(CliRuntime) protected readonly runtime: CliRuntime) {
     super();
-  }
-
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
   }
 }
 

@@ -1,10 +1,11 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { migrateToLatest, purgeIdempotencyRecords } from '@ortholedger/platform';
 import { CliRuntime } from '../../cli-runtime.service';
+import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 
 @SubCommand({ name: 'migrate', description: 'apply pending database migrations (as the schema owner)' })
-export class DbMigrateCommand extends CommandRunner {
+export class DbMigrateCommand extends JsonCommand {
   constructor(private readonly runtime: CliRuntime) {
     super();
   }
@@ -16,15 +17,10 @@ export class DbMigrateCommand extends CommandRunner {
       outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'database is up to date',
     );
   }
-
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
-  }
 }
 
 @SubCommand({ name: 'purge-idempotency', description: 'delete command idempotency records older than --older-than-hours (default 24)' })
-export class DbPurgeIdempotencyCommand extends CommandRunner {
+export class DbPurgeIdempotencyCommand extends JsonCommand {
   constructor(private readonly runtime: CliRuntime) {
     super();
   }
@@ -39,14 +35,7 @@ export class DbPurgeIdempotencyCommand extends CommandRunner {
 
   @Option({ flags: '--older-than-hours <hours>', description: 'keep records younger than this (1 to 8760, default 24)' })
   olderThanHours(value: string): number {
-    const hours = Number(value);
-    if (!Number.isInteger(hours) || hours < 1 || hours > 8760) throw new Error('--older-than-hours must be a whole number from 1 to 8760');
-    return hours;
-  }
-
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
+    return integerIn('--older-than-hours', 1, 8760, value);
   }
 }
 

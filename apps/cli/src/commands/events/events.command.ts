@@ -1,14 +1,8 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { PostgresEventStore, positionToString, verifyStreams } from '@ortholedger/event-store';
 import { CliRuntime } from '../../cli-runtime.service';
+import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
-
-abstract class JsonCommand extends CommandRunner {
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
-  }
-}
 
 @SubCommand({ name: 'stats', description: 'streams, events and the head position of $all' })
 export class EventsStatsCommand extends JsonCommand {

@@ -2,15 +2,9 @@ import * as os from 'node:os';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
 import { CliRuntime } from '../../cli-runtime.service';
+import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
-
-abstract class JsonCommand extends CommandRunner {
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
-  }
-}
 
 /** Key operations run as the schema owner: re-wrap rewrites wrapped keys, which the app role may not. */
 async function vault(runtime: CliRuntime) {

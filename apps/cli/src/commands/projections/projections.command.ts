@@ -1,17 +1,11 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { catchUp, LockSession, lockName, type Projection, ProjectionHost, ProjectionRunner, projectionStatuses, rebuild } from '@ortholedger/read-models';
 import { CliRuntime } from '../../cli-runtime.service';
+import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress, type Progress } from '../../output/progress';
 import { projectionsContext } from './projections.context';
 import { formatStatuses } from './status-table';
-
-abstract class JsonCommand extends CommandRunner {
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
-  }
-}
 
 @SubCommand({ name: 'list', description: 'the read models, their tables and projector versions' })
 export class ProjectionsListCommand extends JsonCommand {
@@ -100,9 +94,7 @@ export class ProjectionsRebuildCommand extends JsonCommand {
 
   @Option({ flags: '--batch-size <n>', description: 'events per transaction (default 2000)' })
   batchSize(value: string): number {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--batch-size must be an integer from 1 to 10000');
-    return n;
+    return integerIn('--batch-size', 1, 10_000, value);
   }
 }
 

@@ -1,6 +1,7 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { createAppKeyProvider, createEncryptedEventStore, createRawEventStore } from '@ortholedger/platform';
 import { CliRuntime } from '../../cli-runtime.service';
+import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
 import { type ClinicStaff, syntheticClinic } from './synthetic-clinic';
@@ -18,19 +19,13 @@ interface SeedOptions {
   json?: boolean;
 }
 
-const positive = (flag: string, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${flag} must be an integer from 0 to ${max}`);
-  return n;
-};
-
 /**
  * Synthetic clinics for demos and benchmarks, written through the command side (the domain's
  * deciders and the generic command handler, so events and metadata are exactly what the API
  * writes). Refused in production.
  */
 @Command({ name: 'seed', description: 'create realistic synthetic patients and cases (multi-cultural names, duplicates, typos) through the command side' })
-export class SeedCommand extends CommandRunner {
+export class SeedCommand extends JsonCommand {
   constructor(private readonly cli: CliRuntime) {
     super();
   }
@@ -64,17 +59,17 @@ export class SeedCommand extends CommandRunner {
 
   @Option({ flags: '--patients <n>', description: 'patients to register (default 100)' })
   patients(value: string): number {
-    return positive('--patients', 10_000_000)(value);
+    return integerIn('--patients', 0, 10_000_000, value);
   }
 
   @Option({ flags: '--cases-per-patient <k>', description: 'treatment cases per patient, each taken to a random workflow stage (default 1)' })
   casesPerPatient(value: string): number {
-    return positive('--cases-per-patient', 20)(value);
+    return integerIn('--cases-per-patient', 0, 20, value);
   }
 
   @Option({ flags: '--clinics <n>', description: 'synthetic clinics to spread patients over (default: one per 2,000 patients)' })
   clinics(value: string): number {
-    return Math.max(1, positive('--clinics', 10_000)(value));
+    return Math.max(1, integerIn('--clinics', 0, 10_000, value));
   }
 
   @Option({ flags: '--clinic-id <uuid>', description: 'seed into an existing clinic (with --clinicians)' })
@@ -92,7 +87,7 @@ export class SeedCommand extends CommandRunner {
 
   @Option({ flags: '--seed <n>', description: 'random seed; the same seed gives the same synthetic clinic' })
   seed(value: string): number {
-    return positive('--seed', 2 ** 31)(value);
+    return integerIn('--seed', 0, 2 ** 31, value);
   }
 
   @Option({ flags: '--mode <mode>', description: "commands (one command batch per actor, as the API) or batched (a new stream's history in one append; bulk)" })
@@ -103,12 +98,7 @@ export class SeedCommand extends CommandRunner {
 
   @Option({ flags: '--concurrency <n>', description: 'parallel writers (default 8)' })
   concurrency(value: string): number {
-    return Math.max(1, positive('--concurrency', 64)(value));
-  }
-
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
+    return Math.max(1, integerIn('--concurrency', 0, 64, value));
   }
 }
 

@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { type Actor, CLI_ACTOR, createIdentityServices, type IdentityServices, isRealm, isUuid, type Realm, type Role } from '@ortholedger/access';
 import { CliRuntime } from '../../cli-runtime.service';
+import { JsonCommand } from '../../output/options';
 import { fail, print } from '../../output/output';
 
 /** Audit rows of CLI changes name the operating-system account that ran them. */
@@ -26,7 +27,7 @@ interface UserOptions {
 }
 
 /** Shared option parsing; identity changes from the CLI are audited with realm 'cli'. */
-abstract class UsersSubCommand extends CommandRunner {
+abstract class UsersSubCommand extends JsonCommand {
   // @Inject: subclasses declare no constructor, so the type metadata would not reach Nest.
   constructor(@Inject(CliRuntime) protected readonly runtime: CliRuntime) {
     super();
@@ -47,11 +48,6 @@ abstract class UsersSubCommand extends CommandRunner {
     const id = await identity.users.findId(realm, target);
     if (!id) fail('no such user');
     return id;
-  }
-
-  @Option({ flags: '--json', description: 'machine-readable output' })
-  json(): boolean {
-    return true;
   }
 
   @Option({ flags: '--realm <realm>', description: 'clinic | backoffice' })
