@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { CryptoInputError } from '../errors';
 import { BlindIndex, blindIndexKey } from './blind-index';
@@ -56,6 +56,19 @@ describe('blind index', () => {
     const out = idx.compute('Morgan');
     expect(out).toHaveLength(2);
     expect(out[1] & 0x0f).toBe(0);
+    expect(idx.computeHex('Morgan')).toBe(out.toString('hex'));
+    // Independent of our truncation code: the first 12 bits of the HMAC of the normalised value.
+    const mac = createHmac('sha256', blindIndexKey(root, 'patient_directory', 'last_name', 'exact')).update('morgan').digest();
+    expect(out).toEqual(Buffer.from([mac[0], mac[1] & 0xf0]));
+  });
+
+  it('computeHexNormalised skips only the normaliser: equal to computeHex of the raw value', () => {
+    const name = index('last_name');
+    for (const raw of ['  Müller ', 'STRASSE', 'ﬁsher', 'Anna  Maria']) {
+      expect(name.computeHexNormalised(normalise.text(raw))).toBe(name.computeHex(raw));
+    }
+    // Given a raw value it does not normalise: the lookup must pass the normalised form.
+    expect(name.computeHexNormalised('MÜLLER')).not.toBe(name.computeHex('MÜLLER'));
   });
 
   it.each([1e3, 1e4, 1e5, 1e6, 1e7])('truncation keeps 2 <= C <= sqrt(R) for R = %d', (R) => {

@@ -44,16 +44,33 @@ export class BlindIndex {
 
   /** Truncated index of the normalised value, as bytes (unused trailing bits zero). */
   compute(value: string): Buffer {
-    const mac = createHmac('sha256', this.key).update(this.definition.normalise(value), 'utf8').digest();
-    const bytes = mac.subarray(0, Math.ceil(this.bits / 8));
-    const spare = bytes.length * 8 - this.bits;
-    if (spare > 0) bytes[bytes.length - 1] &= 0xff << spare;
-    return Buffer.from(bytes);
+    const mac = this.truncatedMac(this.definition.normalise(value));
+    return Buffer.from(mac.subarray(0, this.byteLength));
   }
 
   /** Hex form for a text column: compare with `=` in SQL. */
   computeHex(value: string): string {
-    return this.compute(value).toString('hex');
+    return this.computeHexNormalised(this.definition.normalise(value));
+  }
+
+  /**
+   * Hex form of a value that has already been through `definition.normalise`: a lookup that also
+   * compares the normalised input with decrypted candidates normalises once, not twice.
+   */
+  computeHexNormalised(normalised: string): string {
+    return this.truncatedMac(normalised).toString('hex', 0, this.byteLength);
+  }
+
+  private get byteLength(): number {
+    return Math.ceil(this.bits / 8);
+  }
+
+  /** The full HMAC with the bits past `bits` in its last kept byte cleared; callers keep `byteLength` bytes. */
+  private truncatedMac(normalised: string): Buffer {
+    const mac = createHmac('sha256', this.key).update(normalised, 'utf8').digest();
+    const spare = this.byteLength * 8 - this.bits;
+    if (spare > 0) mac[this.byteLength - 1] &= 0xff << spare;
+    return mac;
   }
 
   close(): void {

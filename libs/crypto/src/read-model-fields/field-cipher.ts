@@ -44,7 +44,10 @@ export class FieldCipher {
     decipher.setAAD(this.aad(buf.subarray(0, 1), table, column, rowId));
     decipher.setAuthTag(buf.subarray(buf.length - TAG));
     try {
-      return Buffer.concat([decipher.update(buf.subarray(1 + NONCE, buf.length - TAG)), decipher.final()]);
+      const head = decipher.update(buf.subarray(1 + NONCE, buf.length - TAG));
+      // GCM is a stream mode: final() only checks the tag and adds no bytes, so no copy is needed.
+      const tail = decipher.final();
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
     } catch {
       throw TamperDetected.inField(table, column, rowId, 'authentication failed');
     }

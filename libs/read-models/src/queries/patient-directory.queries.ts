@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { QueryConfig } from 'pg';
 import type { BlindIndex } from '@ortholedger/crypto';
 import type { DirectoryBlindIndexes, ReadModelKeys } from '../keys/read-model-keys';
 import { decodeDirectoryRow, type DirectoryDemographics, openDemographics, type PatientDirectoryRecord } from '../projections/patient-directory.row';
@@ -17,8 +16,8 @@ interface LookupSpec {
   /** The plaintext the blind index was computed from, out of the decrypted demographics. */
   readonly field: (d: DirectoryDemographics) => string | undefined;
   /** Prepared once per connection (named), with and without the clinic filter. */
-  readonly sql: QueryConfig;
-  readonly sqlInClinic: QueryConfig;
+  readonly sql: { readonly name: string; readonly text: string };
+  readonly sqlInClinic: { readonly name: string; readonly text: string };
 }
 
 function lookupSpec(column: string, index: LookupSpec['index'], field: LookupSpec['field']): LookupSpec {
@@ -62,10 +61,11 @@ export class PatientDirectoryQueries {
     const spec = LOOKUPS[field];
     const index = spec.index(this.keys.directoryIndexes);
     const wanted = index.definition.normalise(value);
-    const values: unknown[] = [index.computeHex(wanted)];
+    const values: unknown[] = [index.computeHexNormalised(wanted)];
     if (options.clinicId) values.push(options.clinicId);
     // A fresh config per call: pg writes `values` into the config object it is given.
-    const { rows } = await this.pool.query({ ...(options.clinicId ? spec.sqlInClinic : spec.sql), values });
+    const sql = options.clinicId ? spec.sqlInClinic : spec.sql;
+    const { rows } = await this.pool.query({ name: sql.name, text: sql.text, values });
     const out: DirectoryMatch[] = [];
     for (const r of rows) {
       const demographics = openDemographics(this.keys, r.patient_id, r.demographics);

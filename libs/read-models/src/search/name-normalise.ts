@@ -9,7 +9,11 @@ const SPECIAL: Record<string, string> = {
 const MARKS = /\p{M}+/gu;
 const SEPARATORS = /[^\p{L}\p{N}]+/u;
 
+/** Text with nothing to decompose, strip or map: folding is lower-casing (no ICU call). */
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function foldText(value: string): string {
+  if (ASCII.test(value)) return value.toLowerCase();
   const lower = value.normalize('NFKD').replace(MARKS, '').toLowerCase();
   let out = '';
   for (const ch of lower) out += SPECIAL[ch] ?? ch;
@@ -24,7 +28,15 @@ export function nameTokens(value: string): string[] {
 
 /** Chart numbers compare without case, spaces or punctuation: "ch-00417" finds "CH 00417". */
 export function foldChartNumber(value: string): string {
-  return foldText(value).replace(/[^\p{L}\p{N}]+/gu, '');
+  // ASCII (every chart number we have seen) in one pass without a regex: this runs on every exact lookup.
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return foldText(value).replace(/[^\p{L}\p{N}]+/gu, '');
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) out += value[i];
+    else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(c + 0x20);
+  }
+  return out;
 }
 
 /** Typos allowed for a query token of this length: none for short tokens (too many false hits). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { boundedOsa } from './edit-distance';
-import { foldText, nameTokens } from './name-normalise';
+import { foldChartNumber, foldText, nameTokens } from './name-normalise';
 import { PatientSearchIndex } from './patient-search-index';
 import { bruteForceSearch, naiveOsa } from '../testing/search-oracle';
 import type { IndexedPatient, PatientQuery, SearchScope } from './search.types';
@@ -73,6 +73,22 @@ describe('in-memory patient search', () => {
   it('normalises accents, case and punctuation', () => {
     expect(nameTokens("Zoë O'Brien-Nuñez")).toEqual(['zoe', 'o', 'brien', 'nunez']);
     expect(foldText('Groß Søren Łukasz Þór')).toBe('gross soren lukasz thor');
+    expect(foldChartNumber('ch-00417')).toBe(foldChartNumber('CH 00417'));
+    expect(foldChartNumber('ÇH–00417')).toBe('ch00417');
+  });
+
+  it('the ASCII shortcut folds exactly as the full Unicode fold (property)', () => {
+    // The full path, spelled out: NFKD, marks removed, lower case; chart numbers keep letters and digits.
+    const fullFold = (v: string) => v.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 24 }), (s) => {
+        expect(foldText(s)).toBe(fullFold(s));
+        expect(foldChartNumber(s)).toBe(fullFold(s).replace(/[^\p{L}\p{N}]+/gu, ''));
+        // One non-ASCII character sends the whole value down the full path, with the same result for its ASCII part.
+        expect(foldChartNumber(`${s}é`)).toBe(`${foldChartNumber(s)}e`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('banded edit distance equals the full-matrix one within the bound (property)', () => {
