@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AccessModule, type AccessModuleOptions, PostgresCareTeamDirectory } from '@ortholedger/access';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CommandHandlingModule, HealthModule, PlatformModule, REALM, type Runtime } from '@ortholedger/platform';
+import type { EventStore } from '@ortholedger/event-store';
+import { CommandHandlingModule, HealthModule, PlatformModule, RAW_EVENT_STORE, REALM, type Runtime } from '@ortholedger/platform';
 import { PatientModule } from './patient/patient.module';
 import { TreatmentCaseModule } from './treatment-case/treatment-case.module';
 import { readModelCareTeam, ReadModelsModule } from './queries/read-models.module';
@@ -23,7 +24,11 @@ export class ClinicApiModule {
         AccessModule.forRoot(runtime, logger, {
           ...access,
           // Care teams come from the care_team read model; the interim tables answer only for patients the log never mentioned.
-          careTeam: access.careTeam ?? readModelCareTeam(runtime.pools, new PostgresCareTeamDirectory(runtime.pools.app)),
+          // The raw event store says where each patient's newest event is (read through the port on EventStoreDB).
+          careTeamFrom: {
+            inject: [RAW_EVENT_STORE],
+            useFactory: (raw: EventStore) => readModelCareTeam(runtime.pools, raw, new PostgresCareTeamDirectory(runtime.pools.app)),
+          },
           realm: 'clinic',
           publicModules: [HealthModule, ...(access.publicModules ?? [])],
         }),

@@ -1,11 +1,11 @@
-import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, Global, type InjectionToken, Module, type Type } from '@nestjs/common';
 import { MODULE_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { type AccessRuntime, type AccessServices, type AccessServicesOptions, createAccessServices } from './access.services';
 import { ACCESS_CLOCK, ACCESS_CONFIG, ACCESS_PUBLIC_CONTROLLERS, ACCESS_REALM, ACCESS_SERVICES } from './access.tokens';
 import { AuditService } from './audit/audit.service';
-import { CARE_TEAM_DIRECTORY } from './care-team/care-team.directory';
+import { CARE_TEAM_DIRECTORY, type CareTeamDirectory } from './care-team/care-team.directory';
 import { AccessGuard } from './http/access.guard';
 import { AdminUsersController } from './http/admin-users.controller';
 import { AuditOutcomeInterceptor } from './http/audit-outcome.interceptor';
@@ -20,6 +20,11 @@ export interface AccessModuleOptions extends Omit<AccessServicesOptions, 'logger
   readonly publicControllers?: readonly Type[];
   /** Modules whose controllers are all public (the platform's HealthModule: liveness and readiness probes). */
   readonly publicModules?: readonly Type[];
+  /**
+   * The care-team directory built from other modules' providers when it cannot be a value (the
+   * clinic API's needs the raw event store); `careTeam` wins when both are given.
+   */
+  readonly careTeamFrom?: { readonly inject: readonly InjectionToken[]; useFactory(...deps: unknown[]): CareTeamDirectory };
 }
 
 /**
@@ -37,7 +42,12 @@ export class AccessModule {
       module: AccessModule,
       controllers: backoffice ? [AuthController, BreakGlassController, AdminUsersController] : [AuthController],
       providers: [
-        { provide: ACCESS_SERVICES, useFactory: () => createAccessServices(runtime, options.realm, { ...options, logger }) },
+        {
+          provide: ACCESS_SERVICES,
+          inject: [...(options.careTeamFrom?.inject ?? [])],
+          useFactory: (...deps: unknown[]) =>
+            createAccessServices(runtime, options.realm, { ...options, careTeam: options.careTeam ?? options.careTeamFrom?.useFactory(...deps), logger }),
+        },
         { provide: ACCESS_REALM, useValue: options.realm },
         { provide: ACCESS_PUBLIC_CONTROLLERS, useValue: publicControllers(options) },
         { provide: ACCESS_CONFIG, inject: [ACCESS_SERVICES], useFactory: (s: AccessServices) => s.config },

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { KeyProvider } from '@ortholedger/crypto';
 import type { EventStore } from '@ortholedger/event-store';
 import { DATABASE_POOLS, type DatabasePools, EVENT_STORE, KEY_PROVIDER, LOGGER, RAW_EVENT_STORE } from '@ortholedger/platform';
-import { createReadModelServices, type Opener, ProjectedCareTeamDirectory, type CareTeamFacts } from '@ortholedger/read-models';
+import { careTeamHeads, createReadModelServices, type Opener, ProjectedCareTeamDirectory, type CareTeamFacts } from '@ortholedger/read-models';
 import { CaseSubjects } from './case-subject';
 import { CaseTimelineController } from './case-timeline/case-timeline.http.controller';
 import { CaseTimelineHandler } from './case-timeline/case-timeline.handler';
@@ -61,9 +61,9 @@ export class ReadModelsModule {
 }
 
 /**
- * The access policies' care-team facts from the care_team read model. Built before DI (AccessModule
- * takes it as a value); `interim` answers only for patients the event log has never mentioned.
+ * The access policies' care-team facts from the care_team read model, for AccessModule's
+ * `careTeamFrom`; `interim` answers only for patients the event log has never mentioned.
  */
-export function readModelCareTeam(pools: { app: DatabasePools['app'] }, interim?: CareTeamFacts): ProjectedCareTeamDirectory {
-  return new ProjectedCareTeamDirectory(pools.app, { interim });
+export function readModelCareTeam(pools: { app: DatabasePools['app'] }, raw: EventStore, interim?: CareTeamFacts): ProjectedCareTeamDirectory {
+  return new ProjectedCareTeamDirectory(pools.app, { interim, streamHeads: careTeamHeads(raw) });
 }

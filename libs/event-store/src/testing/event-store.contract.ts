@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidAppend, InvalidStreamName, EventTooLarge, StreamNotFound, WrongExpectedVersion } from '../event-store.errors';
-import { comparePositions, type EventStore, type EventToAppend, type ExpectedRevision, START } from '../event-store.port';
+import { comparePositions, type EventStore, type EventToAppend, type ExpectedRevision, type RecordedEvent, START } from '../event-store.port';
 
 export interface ContractHarness {
   store: EventStore;
@@ -151,6 +151,23 @@ export function eventStoreContract(getHarness: () => ContractHarness): void {
       const back = await store().readStream(s, { direction: 'backwards', fromRevision: 2n });
       expect(back.map((e) => e.revision)).toEqual([2n, 1n, 0n]);
       expect(await store().readStream(s, { fromRevision: 10n })).toEqual([]);
+    });
+
+    it('the newest event read backwards carries the position $all gives it (the care-team directory relies on it)', async () => {
+      const s = stream();
+      const before = (await store().stats()).head;
+      await store().appendToStream(s, [event('First', {}), event('Second', {})], { expectedRevision: 'no_stream' });
+      const [newest] = await store().readStream(s, { direction: 'backwards', maxCount: 1 });
+      expect(newest.revision).toBe(1n);
+      // $all may show a commit a moment later than the stream does (Postgres waits for older in-flight transactions).
+      let inAll: RecordedEvent | undefined;
+      for (const deadline = Date.now() + 10_000; !inAll && Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        inAll = (await store().readAll({ fromPosition: before, maxCount: 1000 })).find((e) => e.eventId === newest.eventId);
+      }
+      expect(inAll).toBeDefined();
+      expect(comparePositions(newest.position, inAll!.position)).toBe(0);
+      const [first] = await store().readStream(s, { maxCount: 1 });
+      expect(comparePositions(first.position, newest.position)).toBe(-1);
     });
 
     it('a missing or empty stream is StreamNotFound', async () => {

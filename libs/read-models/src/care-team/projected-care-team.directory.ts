@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type EventStore, PostgresEventStore, type Position, StreamNotFound } from '@ortholedger/event-store';
 import { CARE_TEAM } from '../projections/care-team.projector';
 import { sleep } from '../runner/transient';
 
@@ -21,6 +22,20 @@ export interface ProjectedCareTeamOptions {
    * tables, still seeded by older suites) and for erased ones. Never for a live patient the log knows.
    */
   readonly interim?: CareTeamFacts;
+  /**
+   * Where the patient's newest event is looked up when the log is not the Postgres adapter's table
+   * (EventStoreDB): its newest event through the port, alongside the facts statement. Without it
+   * the facts statement reads `eventstore.events` itself (one round trip). See `careTeamHeads`.
+   */
+  readonly streamHeads?: EventStore;
+}
+
+/**
+ * The store `ProjectedCareTeamDirectory` must ask for stream heads: none for the Postgres adapter
+ * (its table is read in the facts statement), the store itself for any other adapter.
+ */
+export function careTeamHeads(raw: EventStore): EventStore | undefined {
+  return raw instanceof PostgresEventStore ? undefined : raw;
 }
 
 /** Thrown when the care_team projection is too far behind to answer: the guard turns it into 503, never a grant. */
@@ -69,6 +84,25 @@ const FACTS_MANY_SQL = `
     left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'
    order by q.ord`;
 
+// With heads from the port (EventStoreDB): the same facts without the log's table. The facts and the
+// checkpoint still come from one statement, so they agree with each other.
+const FACTS_NO_HEAD_SQL = `
+  select (select clinic_id::text from read_models.care_team_patients where patient_id = $1::uuid) as clinic_id,
+         exists (select 1 from read_models.care_team where patient_id = $1::uuid and user_id = $2::uuid) as member,
+         exists (select 1 from keyvault.erasures where subject_id = $1::uuid) as erased,
+         c.pos_commit as at_commit, c.pos_prepare as at_prepare
+    from (select 1) one
+    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'`;
+
+const FACTS_MANY_NO_HEAD_SQL = `
+  select (select clinic_id::text from read_models.care_team_patients p where p.patient_id = q.patient_id) as clinic_id,
+         exists (select 1 from read_models.care_team t where t.patient_id = q.patient_id and t.user_id = q.user_id) as member,
+         exists (select 1 from keyvault.erasures e where e.subject_id = q.patient_id) as erased,
+         c.pos_commit as at_commit, c.pos_prepare as at_prepare
+    from unnest($1::uuid[], $2::uuid[]) with ordinality as q (patient_id, user_id, ord)
+    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'
+   order by q.ord`;
+
 /**
  * The access policies' care-team facts from the `care_team` read model, consistent with the log
  * for the patient asked about: an answer is given only once the projection has applied the
@@ -91,15 +125,14 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
 
   /** See projectedFactsMany: one statement for many pairs; undefined where the caller must ask alone. */
   patientFactsMany(queries: readonly { patientId: string; userId: string }[]) {
-    return projectedFactsMany(this.pool, queries);
+    return projectedFactsMany(this.pool, queries, this.options.streamHeads);
   }
 
   async patientFacts(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }> {
     if (!UUID.test(patientId) || !UUID.test(userId)) return { onCareTeam: false };
     const deadline = Date.now() + (this.options.consistencyWaitMs ?? 2000);
     for (;;) {
-      const { rows } = await this.pool.query<Row>({ name: 'read_models_care_team_facts', text: FACTS_SQL, values: [patientId, userId] });
-      const row = rows[0];
+      const row = await this.factsRow(patientId, userId);
       // Erased patients are gone from the read model. While the interim tables exist they still say who
       // was on the care team, so those people learn "erased" (410) from the route rather than a 403.
       if (row.erased || row.head_commit === null) {
@@ -110,6 +143,34 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
       await sleep(15);
     }
   }
+
+  private async factsRow(patientId: string, userId: string): Promise<Row> {
+    const heads = this.options.streamHeads;
+    if (!heads) {
+      const { rows } = await this.pool.query<Row>({ name: 'read_models_care_team_facts', text: FACTS_SQL, values: [patientId, userId] });
+      return rows[0];
+    }
+    const [{ rows }, head] = await Promise.all([
+      this.pool.query<Row>({ name: 'read_models_care_team_facts_no_head', text: FACTS_NO_HEAD_SQL, values: [patientId, userId] }),
+      newestPosition(heads, patientId),
+    ]);
+    return withHead(rows[0], head);
+  }
+}
+
+/** Position of the patient stream's newest event, or undefined when the log has none. */
+async function newestPosition(store: EventStore, patientId: string): Promise<Position | undefined> {
+  try {
+    const [newest] = await store.readStream(`patient-${patientId}`, { direction: 'backwards', maxCount: 1 });
+    return newest?.position;
+  } catch (error) {
+    if (error instanceof StreamNotFound) return undefined;
+    throw error;
+  }
+}
+
+function withHead(row: Row, head: Position | undefined): Row {
+  return { ...row, head_commit: head ? head.commit.toString() : null, head_prepare: head ? head.prepare.toString() : null };
 }
 
 /**
@@ -121,15 +182,25 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
 async function projectedFactsMany(
   pool: pg.Pool,
   queries: readonly { patientId: string; userId: string }[],
+  heads?: EventStore,
 ): Promise<Array<{ clinicId?: string; onCareTeam: boolean } | undefined>> {
   const valid = queries.flatMap((q, i) => (UUID.test(q.patientId) && UUID.test(q.userId) ? [i] : []));
   const answers: Array<{ clinicId?: string; onCareTeam: boolean } | undefined> = queries.map(() => undefined);
   if (valid.length === 0) return answers;
-  const { rows } = await pool.query<Row>({
-    name: 'read_models_care_team_facts_many',
-    text: FACTS_MANY_SQL,
-    values: [valid.map((i) => queries[i].patientId), valid.map((i) => queries[i].userId)],
-  });
+  const values = [valid.map((i) => queries[i].patientId), valid.map((i) => queries[i].userId)];
+  let rows: Row[];
+  if (!heads) {
+    ({ rows } = await pool.query<Row>({ name: 'read_models_care_team_facts_many', text: FACTS_MANY_SQL, values }));
+  } else {
+    // One head per distinct patient, read while the facts statement runs.
+    const patients = [...new Set(values[0])];
+    const [facts, positions] = await Promise.all([
+      pool.query<Row>({ name: 'read_models_care_team_facts_many_no_head', text: FACTS_MANY_NO_HEAD_SQL, values }),
+      Promise.all(patients.map((p) => newestPosition(heads, p))),
+    ]);
+    const headOf = new Map(patients.map((p, k) => [p, positions[k]]));
+    rows = facts.rows.map((row, k) => withHead(row, headOf.get(values[0][k])));
+  }
   rows.forEach((row, k) => {
     if (!row.erased && row.head_commit !== null && caughtUp(row)) answers[valid[k]] = { clinicId: row.clinic_id ?? undefined, onCareTeam: row.member };
   });
