@@ -25,7 +25,7 @@ export class ClinicApiModule {
           ...access,
           // Care teams come from the care_team read model; the interim tables answer only for patients the log never mentioned.
           // The raw event store says where each patient's newest event is (read through the port on EventStoreDB).
-          careTeamFrom: {
+          careTeamFrom: access.careTeamFrom ?? {
             inject: [RAW_EVENT_STORE],
             useFactory: (raw: EventStore) => readModelCareTeam(runtime.pools, raw, new PostgresCareTeamDirectory(runtime.pools.app)),
           },

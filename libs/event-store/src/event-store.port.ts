@@ -50,6 +50,11 @@ export interface ReadStreamOptions {
   /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
   readonly fromRevision?: bigint | 'start' | 'end';
   readonly maxCount?: number;
+  /**
+   * Answer from the cluster leader only (EventStoreDB `requiresLeader`): a follower may lag behind,
+   * so reads that decide access use it. The PostgreSQL adapter always reads the primary.
+   */
+  readonly fromLeader?: boolean;
 }
 
 export interface ReadAllOptions {

@@ -143,6 +143,7 @@ export class EventStoreDbEventStore implements EventStore {
         fromRevision: from === 'start' ? ESDB_START : from === 'end' ? END : from,
         // maxCount 0 still asks for one event so a missing stream is reported as missing.
         maxCount: Math.max(limit, 1),
+        ...(options.fromLeader ? { requiresLeader: true } : {}),
       });
       for await (const resolved of reading) {
         if (resolved.event && events.length < limit) events.push(toRecordedEvent(resolved.event as EsdbRecordedEventLike));

@@ -161,7 +161,8 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
 /** Position of the patient stream's newest event, or undefined when the log has none. */
 async function newestPosition(store: EventStore, patientId: string): Promise<Position | undefined> {
   try {
-    const [newest] = await store.readStream(`patient-${patientId}`, { direction: 'backwards', maxCount: 1 });
+    // From the leader: a lagging follower's older head would let a stale checkpoint pass.
+    const [newest] = await store.readStream(`patient-${patientId}`, { direction: 'backwards', maxCount: 1, fromLeader: true });
     return newest?.position;
   } catch (error) {
     if (error instanceof StreamNotFound) return undefined;
@@ -192,11 +193,13 @@ async function projectedFactsMany(
   if (!heads) {
     ({ rows } = await pool.query<Row>({ name: 'read_models_care_team_facts_many', text: FACTS_MANY_SQL, values }));
   } else {
-    // One head per distinct patient, read while the facts statement runs.
+    // One head per distinct patient, read while the facts statement runs. A head that cannot be read
+    // leaves that patient's pairs unanswered here (no head, no answer): their own lookups then fail
+    // alone instead of failing the whole batch.
     const patients = [...new Set(values[0])];
     const [facts, positions] = await Promise.all([
       pool.query<Row>({ name: 'read_models_care_team_facts_many_no_head', text: FACTS_MANY_NO_HEAD_SQL, values }),
-      Promise.all(patients.map((p) => newestPosition(heads, p))),
+      Promise.all(patients.map((p) => newestPosition(heads, p).catch(() => undefined))),
     ]);
     const headOf = new Map(patients.map((p, k) => [p, positions[k]]));
     rows = facts.rows.map((row, k) => withHead(row, headOf.get(values[0][k])));
