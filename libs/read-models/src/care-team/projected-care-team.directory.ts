@@ -57,50 +57,44 @@ interface Row {
   at_prepare: string | null;
 }
 
+/** The facts about one (patient, user) pair, as select-list columns over the given SQL expressions. */
+const facts = (patient: string, user: string) => `
+  (select clinic_id::text from read_models.care_team_patients p where p.patient_id = ${patient}) as clinic_id,
+  exists (select 1 from read_models.care_team t where t.patient_id = ${patient} and t.user_id = ${user}) as member,
+  exists (select 1 from keyvault.erasures e where e.subject_id = ${patient}) as erased`;
+/** The position of the patient stream's newest event in the Postgres adapter's table, as `h`. */
+const head = (patient: string) => `
+  left join lateral (select transaction_id, global_position from eventstore.events
+                      where stream_id = 'patient-' || ${patient}::text order by stream_revision desc limit 1) h on true`;
+const checkpoint = `left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'`;
+
 // One round trip: the facts, the position of the patient's newest event, and how far the projection is.
 const FACTS_SQL = `
-  select (select clinic_id::text from read_models.care_team_patients where patient_id = $1::uuid) as clinic_id,
-         exists (select 1 from read_models.care_team where patient_id = $1::uuid and user_id = $2::uuid) as member,
-         exists (select 1 from keyvault.erasures where subject_id = $1::uuid) as erased,
+  select ${facts('$1::uuid', '$2::uuid')},
          h.transaction_id::text as head_commit, h.global_position as head_prepare,
          c.pos_commit as at_commit, c.pos_prepare as at_prepare
-    from (select 1) one
-    left join lateral (select transaction_id, global_position from eventstore.events
-                        where stream_id = 'patient-' || $1 order by stream_revision desc limit 1) h on true
-    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'`;
+    from (select 1) one ${head('$1::uuid')} ${checkpoint}`;
 
 // The same for many (patient, user) pairs in one statement, in order.
 const FACTS_MANY_SQL = `
   select f.*, c.pos_commit as at_commit, c.pos_prepare as at_prepare
     from unnest($1::uuid[], $2::uuid[]) with ordinality as q (patient_id, user_id, ord)
     cross join lateral (
-      select (select clinic_id::text from read_models.care_team_patients p where p.patient_id = q.patient_id) as clinic_id,
-             exists (select 1 from read_models.care_team t where t.patient_id = q.patient_id and t.user_id = q.user_id) as member,
-             exists (select 1 from keyvault.erasures e where e.subject_id = q.patient_id) as erased,
-             h.transaction_id::text as head_commit, h.global_position as head_prepare
-        from (select 1) one
-        left join lateral (select transaction_id, global_position from eventstore.events
-                            where stream_id = 'patient-' || q.patient_id::text order by stream_revision desc limit 1) h on true) f
-    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'
+      select ${facts('q.patient_id', 'q.user_id')}, h.transaction_id::text as head_commit, h.global_position as head_prepare
+        from (select 1) one ${head('q.patient_id')}) f
+    ${checkpoint}
    order by q.ord`;
 
 // With heads from the port (EventStoreDB): the same facts without the log's table. The facts and the
 // checkpoint still come from one statement, so they agree with each other.
 const FACTS_NO_HEAD_SQL = `
-  select (select clinic_id::text from read_models.care_team_patients where patient_id = $1::uuid) as clinic_id,
-         exists (select 1 from read_models.care_team where patient_id = $1::uuid and user_id = $2::uuid) as member,
-         exists (select 1 from keyvault.erasures where subject_id = $1::uuid) as erased,
-         c.pos_commit as at_commit, c.pos_prepare as at_prepare
-    from (select 1) one
-    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'`;
+  select ${facts('$1::uuid', '$2::uuid')}, c.pos_commit as at_commit, c.pos_prepare as at_prepare
+    from (select 1) one ${checkpoint}`;
 
 const FACTS_MANY_NO_HEAD_SQL = `
-  select (select clinic_id::text from read_models.care_team_patients p where p.patient_id = q.patient_id) as clinic_id,
-         exists (select 1 from read_models.care_team t where t.patient_id = q.patient_id and t.user_id = q.user_id) as member,
-         exists (select 1 from keyvault.erasures e where e.subject_id = q.patient_id) as erased,
-         c.pos_commit as at_commit, c.pos_prepare as at_prepare
+  select ${facts('q.patient_id', 'q.user_id')}, c.pos_commit as at_commit, c.pos_prepare as at_prepare
     from unnest($1::uuid[], $2::uuid[]) with ordinality as q (patient_id, user_id, ord)
-    left join read_models.projection_checkpoints c on c.projection = '${CARE_TEAM}' and c.target = 'live'
+    ${checkpoint}
    order by q.ord`;
 
 /**
