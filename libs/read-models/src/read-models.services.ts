@@ -2,7 +2,6 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { DataKeys, DekCache, EncryptedEventStore, ErasureListener, type KeyProvider, KeyStore } from '@ortholedger/crypto';
 import type { EventStore } from '@ortholedger/event-store';
-import { careTeamHeads, ProjectedCareTeamDirectory, type CareTeamFacts } from './care-team/projected-care-team.directory';
 import { ReadModelKeys } from './keys/read-model-keys';
 import { createProjections } from './projections/registry';
 import { CaseBoardQueries } from './queries/case-board.queries';
@@ -25,7 +24,6 @@ export interface ReadModelDeps {
   readonly opener?: Opener;
   readonly log?: RunnerLog;
   readonly pollIntervalMs?: number;
-  readonly interimCareTeam?: CareTeamFacts;
 }
 
 export interface ReadModelServices {
@@ -38,7 +36,6 @@ export interface ReadModelServices {
   readonly directory: PatientDirectoryQueries;
   readonly caseBoard: CaseBoardQueries;
   readonly timeline: CaseTimelineQueries;
-  readonly careTeam: ProjectedCareTeamDirectory;
   statuses(): Promise<ProjectionStatus[]>;
   close(): Promise<void>;
 }
@@ -79,7 +76,6 @@ export async function createReadModelServices(deps: ReadModelDeps): Promise<Read
     directory: new PatientDirectoryQueries(deps.pools.app, keys),
     caseBoard: new CaseBoardQueries(deps.pools.app, keys),
     timeline: new CaseTimelineQueries(deps.pools.app, keys),
-    careTeam: new ProjectedCareTeamDirectory(deps.pools.app, { interim: deps.interimCareTeam, streamHeads: careTeamHeads(deps.rawStore) }),
     statuses: () => projectionStatuses(db, source, projections),
     async close() {
       await host.stop();

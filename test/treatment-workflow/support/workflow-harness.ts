@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommandBus } from '@nestjs/cqrs';
-import { base32Decode, createIdentityServices, type IdentityServices, ManualClock, type Role, totpAt } from '@ortholedger/access';
-import { type CommandEnvelope, createEnvelope, createHttpApp } from '@ortholedger/platform';
+import { base32Decode, createIdentityServices, type IdentityServices, ManualClock, PostgresCareTeamDirectory, type Role, totpAt } from '@ortholedger/access';
+import type { EventStore } from '@ortholedger/event-store';
+import { type CommandEnvelope, createEnvelope, createHttpApp, RAW_EVENT_STORE } from '@ortholedger/platform';
+import { ProjectedCareTeamDirectory } from '@ortholedger/read-models';
 import { ClinicApiModule } from '../../../apps/clinic-api/src/clinic-api.module';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { captureLogger, testRuntime } from '../../support/test-runtime';
@@ -31,10 +33,26 @@ export class WorkflowHarness {
   readonly log = captureLogger();
   private constructor(readonly db: TestDatabase) {}
 
-  static async start(): Promise<WorkflowHarness> {
+  /**
+   * `careTeamHeadsThroughPort`: the access check reads each patient's newest event through the event
+   * store port, as on EventStoreDB, instead of in its SQL statement (here over the Postgres adapter).
+   */
+  static async start(options: { careTeamHeadsThroughPort?: boolean } = {}): Promise<WorkflowHarness> {
     const h = new WorkflowHarness(await createTestDatabase());
     const runtime = testRuntime(h.db);
-    const access = { clock: h.clock, env: { ACCESS_TOKEN_TTL_SECONDS: '900' } };
+    const access = {
+      clock: h.clock,
+      env: { ACCESS_TOKEN_TTL_SECONDS: '900' },
+      ...(options.careTeamHeadsThroughPort
+        ? {
+            careTeamFrom: {
+              inject: [RAW_EVENT_STORE],
+              useFactory: (raw: EventStore) =>
+                new ProjectedCareTeamDirectory(h.db.pools.app, { interim: new PostgresCareTeamDirectory(h.db.pools.app), streamHeads: raw }),
+            },
+          }
+        : {}),
+    };
     h.app = await createHttpApp(ClinicApiModule.forRoot(runtime, h.log.logger, access), { logger: h.log.logger });
     await h.app.init();
     await h.app.getHttpAdapter().getInstance().ready();
