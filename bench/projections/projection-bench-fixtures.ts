@@ -68,6 +68,7 @@ export async function writeDirectory(pool: pg.Pool, keys: ReadModelKeys, patient
         registeredAt: '2024-01-02T08:00:00.000Z', updatedAt: '2024-01-02T08:00:00.000Z', position: { commit: 1n, prepare: BigInt(i) },
         demographics: { plain: { name: p.name, dateOfBirth: p.dateOfBirth, contact: { email: p.email, phone: p.phone }, chartNumber: p.chartNumber } },
         bidx: { chart: '', email: null, phone: null, dob: '' },
+        tags: { chart: null, email: null, phone: null, dob: null },
       };
       indexFields(keys, row);
       return toStored(keys, row);

@@ -62,3 +62,137 @@ describe('exact lookups through blind indexes', () => {
     narrow.close();
   }, 120_000);
 });
+
+describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups through the queries)', () => {
+  let f: ProjectionFixture;
+  let patients: import('../../apps/cli/src/commands/seed/synthetic-clinic').SeededPatient[];
+  let narrow: import('@ortholedger/read-models').ReadModelKeys;
+  let queries: import('@ortholedger/read-models').PatientDirectoryQueries;
+  let decrypts: jest.SpyInstance;
+
+  beforeAll(async () => {
+    f = await projectionFixture();
+    let events = 0;
+    ({ patients, events } = await writeClinic(f.fx.store, syntheticClinic({ patients: 120, casesPerPatient: 0, seed: 9 }), { mode: 'batched', concurrency: 4 }));
+    await waitForVisible(f.fx, events);
+    // Indexes cut to 2 bits: about 30 of 120 rows share each chart-number index value.
+    const { BLIND_INDEX_ROOT, READ_MODEL_ROOT, RootKey, FieldCipher } = await import('@ortholedger/crypto');
+    const { PatientDirectoryQueries, ReadModelKeys, createProjections } = await import('@ortholedger/read-models');
+    const deps = { pool: f.db.pools.app, provider: f.fx.provider };
+    narrow = ReadModelKeys.fromRoots(await RootKey.load(deps, READ_MODEL_ROOT), await RootKey.load(deps, BLIND_INDEX_ROOT), { expectedPatients: 8 });
+    await f.catchUp({ projections: createProjections(narrow) });
+    queries = new PatientDirectoryQueries(f.db.pools.app, narrow);
+    decrypts = jest.spyOn(FieldCipher.prototype, 'decrypt');
+  }, 120_000);
+  afterAll(async () => {
+    decrypts.mockRestore();
+    narrow.close();
+    await f.close();
+  });
+
+  // The tests below alter tags bucket by bucket; each takes a patient from a bucket no earlier test touched.
+  const touched = new Set<string>();
+  const fromFreshBucket = () => {
+    const p = patients.find((q) => !touched.has(narrow.directoryIndexes.chartNumber.computeHex(q.chartNumber)))!;
+    touched.add(narrow.directoryIndexes.chartNumber.computeHex(p.chartNumber));
+    return p;
+  };
+  const bucketOf = async (p: { chartNumber: string }) =>
+    (await f.db.pools.app.query('select count(*)::int as n from read_models.patient_directory where chart_number_bidx = $1', [narrow.directoryIndexes.chartNumber.computeHex(p.chartNumber)])).rows[0].n as number;
+  const lookupCountingDecrypts = async (field: 'chartNumber' | 'dateOfBirth', value: string) => {
+    decrypts.mockClear();
+    const found = await queries.lookup(field, value);
+    return { ids: found.map((r) => r.patientId).sort(), decrypts: decrypts.mock.calls.length };
+  };
+
+  it('each row stores 8-byte tags: the keyed tag of its own id and value, different for equal values in other rows', async () => {
+    const { rows } = await f.db.pools.owner.query('select patient_id, chart_number_tag, email_tag, phone_tag, dob_tag from read_models.patient_directory');
+    expect(rows).toHaveLength(120);
+    const byId = new Map(rows.map((r) => [r.patient_id as string, r]));
+    for (const p of patients) {
+      const row = byId.get(p.patientId)!;
+      const tags = narrow.directoryTags;
+      const ix = narrow.directoryIndexes;
+      expect(row.chart_number_tag).toEqual(tags.chartNumber.compute(p.patientId, ix.chartNumber.definition.normalise(p.chartNumber)));
+      expect(row.email_tag).toEqual(tags.email.compute(p.patientId, ix.email.definition.normalise(p.email)));
+      expect(row.phone_tag).toEqual(tags.phone.compute(p.patientId, ix.phone.definition.normalise(p.phone)));
+      expect(row.dob_tag).toEqual(tags.dateOfBirth.compute(p.patientId, ix.dateOfBirth.definition.normalise(p.dateOfBirth)));
+    }
+    // Shared birthdays exist in this clinic, yet no two rows share a tag: tags link nothing.
+    expect(new Set(patients.map((p) => p.dateOfBirth)).size).toBeLessThan(120);
+    for (const column of ['chart_number_tag', 'email_tag', 'phone_tag', 'dob_tag']) {
+      expect(new Set(rows.map((r) => (r[column] as Buffer).toString('hex'))).size).toBe(120);
+    }
+  });
+
+  it('a lookup decrypts only the real match, not the coincidences its blind index returns', async () => {
+    for (const p of patients.slice(0, 15)) {
+      const candidates = await bucketOf(p);
+      expect(candidates).toBeGreaterThan(5);
+      expect(await lookupCountingDecrypts('chartNumber', p.chartNumber.toLowerCase())).toEqual({ ids: [p.patientId], decrypts: 1 });
+    }
+    const p = patients[0];
+    const sameBirthday = patients.filter((q) => q.dateOfBirth === p.dateOfBirth).map((q) => q.patientId).sort();
+    expect(await lookupCountingDecrypts('dateOfBirth', p.dateOfBirth)).toEqual({ ids: sameBirthday, decrypts: sameBirthday.length });
+    expect(await lookupCountingDecrypts('chartNumber', 'CH-NOT-THERE')).toEqual({ ids: [], decrypts: 0 });
+  });
+
+  it('tags moved between rows fit nothing, and a tag that fits still has to pass decryption and comparison', async () => {
+    const p = fromFreshBucket();
+    const index = narrow.directoryIndexes.chartNumber;
+    const bidx = index.computeHex(p.chartNumber);
+    // The real row's tag copied onto its coincidences: the row id is in the tag, so none of them fits.
+    await f.db.pools.owner.query(
+      `update read_models.patient_directory set chart_number_tag = (select chart_number_tag from read_models.patient_directory where patient_id = $1)
+        where chart_number_bidx = $2`,
+      [p.patientId, bidx],
+    );
+    expect(await lookupCountingDecrypts('chartNumber', p.chartNumber)).toEqual({ ids: [p.patientId], decrypts: 1 });
+    // Tags forged with the key for the looked-up value: every candidate is decrypted, and the
+    // comparison with its own decrypted chart number still lets only the real row through.
+    const { rows } = await f.db.pools.owner.query('select patient_id from read_models.patient_directory where chart_number_bidx = $1', [bidx]);
+    for (const { patient_id: id } of rows) {
+      await f.db.pools.owner.query('update read_models.patient_directory set chart_number_tag = $2 where patient_id = $1', [
+        id, narrow.directoryTags.chartNumber.compute(id, index.definition.normalise(p.chartNumber)),
+      ]);
+    }
+    expect(await lookupCountingDecrypts('chartNumber', p.chartNumber)).toEqual({ ids: [p.patientId], decrypts: rows.length });
+  });
+
+  it('rows written before tags existed (null) are decrypted and compared, and still found', async () => {
+    const p = fromFreshBucket();
+    await f.db.pools.owner.query('update read_models.patient_directory set chart_number_tag = null where chart_number_bidx = $1', [narrow.directoryIndexes.chartNumber.computeHex(p.chartNumber)]);
+    expect(await lookupCountingDecrypts('chartNumber', p.chartNumber)).toEqual({ ids: [p.patientId], decrypts: await bucketOf(p) });
+  });
+
+  it('an altered tag hides its row from lookups (as an altered blind index does) and never returns another row', async () => {
+    const p = fromFreshBucket();
+    await f.db.pools.owner.query("update read_models.patient_directory set chart_number_tag = '\\x0000000000000000' where patient_id = $1", [p.patientId]);
+    expect(await lookupCountingDecrypts('chartNumber', p.chartNumber)).toEqual({ ids: [], decrypts: 0 });
+  });
+});
+
+describe('migration 0410 on a directory from before confirmation tags', () => {
+  it('adds the four tag columns (empty) to the live table, and is idempotent on a table that has them', async () => {
+    const { createTestDatabase } = await import('../support/test-database');
+    const { migrateToLatest } = await import('@ortholedger/platform');
+    const db = await createTestDatabase();
+    try {
+      const columns = async () =>
+        (await db.pools.owner.query(
+          `select column_name, is_nullable from information_schema.columns
+            where table_schema = 'read_models' and table_name = 'patient_directory' and column_name like '%\\_tag' order by 1`,
+        )).rows;
+      const expected = ['chart_number_tag', 'dob_tag', 'email_tag', 'phone_tag'].map((column_name) => ({ column_name, is_nullable: 'YES' }));
+      expect(await columns()).toEqual(expected);
+      // The table as version 1 of the projection created it, and 0410 not yet applied.
+      await db.pools.owner.query('alter table read_models.patient_directory drop column chart_number_tag, drop column email_tag, drop column phone_tag, drop column dob_tag');
+      await db.pools.owner.query("delete from kysely_migration where name = '0410_directory_confirmation_tags'");
+      expect(await columns()).toEqual([]);
+      await migrateToLatest(db.pools.owner);
+      expect(await columns()).toEqual(expected);
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+});

@@ -18,4 +18,6 @@ export * from './blind-index/normalisers';
 export * from './blind-index/truncation';
 export * from './blind-index/root-keys';
 export * from './blind-index/blind-index';
+export * from './blind-index/siphash';
+export * from './blind-index/confirmation-tag';
 export * from './read-model-fields/field-cipher';

@@ -20,7 +20,10 @@ function decode(keys: ReadModelKeys, table: string, row: Record<string, any>): u
   switch (table) {
     case 'patient_directory': {
       const { chart_number_bidx, email_bidx, phone_bidx, dob_bidx } = row;
-      return { ...decodeDirectoryRow(keys, row as never), pos: `${row.pos_commit}/${row.pos_prepare}`, chart_number_bidx, email_bidx, phone_bidx, dob_bidx };
+      // Tags are deterministic (row id and value), so a rebuild must reproduce them byte for byte.
+      const tag = (v: Buffer | null) => (v === null ? null : v.toString('hex'));
+      const tags = { chart: tag(row.chart_number_tag), email: tag(row.email_tag), phone: tag(row.phone_tag), dob: tag(row.dob_tag) };
+      return { ...decodeDirectoryRow(keys, row as never), pos: `${row.pos_commit}/${row.pos_prepare}`, chart_number_bidx, email_bidx, phone_bidx, dob_bidx, tags };
     }
     case 'case_board':
       return { ...plain, summary: keys.cipher('case_board').decryptJson('case_board', 'summary', row.case_id, row.summary) };

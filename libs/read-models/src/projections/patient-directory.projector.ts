@@ -11,6 +11,7 @@ const COLUMNS: readonly Column[] = [
   ['patient_id', 'uuid'], ['clinic_id', 'uuid'], ['care_team', 'uuid[]'], ['status', 'text'], ['registered_at', 'timestamptz'],
   ['updated_at', 'timestamptz'], ['pos_commit', 'bigint'], ['pos_prepare', 'bigint'], ['demographics', 'bytea'],
   ['chart_number_bidx', 'text'], ['email_bidx', 'text'], ['phone_bidx', 'text'], ['dob_bidx', 'text'],
+  ['chart_number_tag', 'bytea'], ['email_tag', 'bytea'], ['phone_tag', 'bytea'], ['dob_tag', 'bytea'],
 ];
 
 const TYPES = new Set(['PatientRegistered', 'PatientDemographicsCorrected', 'CareTeamMemberAssigned', 'CareTeamMemberRemoved', 'PatientTransferred']);
@@ -18,7 +19,8 @@ const TYPES = new Set(['PatientRegistered', 'PatientDemographicsCorrected', 'Car
 /** One row per patient: clinic, care team and status in clear; demographics encrypted; blind indexes for exact lookups. */
 export class PatientDirectoryProjection implements Projection {
   readonly name = DIRECTORY;
-  readonly version = 1;
+  /** 2: confirmation tags beside the blind indexes. */
+  readonly version = 2;
   readonly tables = [DIRECTORY];
   readonly description = 'patients: clinic, care team, status; encrypted name, date of birth, contact, chart number; blind indexes';
 
@@ -75,10 +77,11 @@ export class PatientDirectoryProjection implements Projection {
         position: event.position,
         demographics: { plain: { name: d.name as PersonName, dateOfBirth: d.dateOfBirth as string, contact: (d.contact ?? {}) as ContactDetails, chartNumber: d.chartNumber as string } },
         bidx: { chart: '', email: null, phone: null, dob: '' },
+        tags: { chart: null, email: null, phone: null, dob: null },
       };
     }
     if (!row) return 'orphan';
-    const next: DirectoryRowState = { ...row, bidx: { ...row.bidx }, updatedAt: d.occurredAt, position: event.position };
+    const next: DirectoryRowState = { ...row, bidx: { ...row.bidx }, tags: { ...row.tags }, updatedAt: d.occurredAt, position: event.position };
     switch (event.type) {
       case 'PatientDemographicsCorrected': {
         const c = d.corrections as DemographicsCorrection;

@@ -26,6 +26,8 @@ export interface DirectoryRowState {
   position: Position;
   demographics: Field<DirectoryDemographics>;
   bidx: { chart: string; email: string | null; phone: string | null; dob: string };
+  /** Confirmation tags beside the blind indexes; null on rows written before tags existed (a rebuild fills them). */
+  tags: { chart: Buffer | null; email: Buffer | null; phone: Buffer | null; dob: Buffer | null };
 }
 
 /** A directory row as queries and digests see it, decrypted. */
@@ -49,6 +51,7 @@ export function fromStored(row: PatientDirectoryTable): DirectoryRowState {
     position: { commit: BigInt(row.pos_commit), prepare: BigInt(row.pos_prepare) },
     demographics: { cipher: row.demographics },
     bidx: { chart: row.chart_number_bidx, email: row.email_bidx, phone: row.phone_bidx, dob: row.dob_bidx },
+    tags: { chart: row.chart_number_tag, email: row.email_tag, phone: row.phone_tag, dob: row.dob_tag },
   };
 }
 
@@ -56,17 +59,22 @@ export function openDemographics(keys: ReadModelKeys, patientId: string, bytes: 
   return keys.cipher(DIRECTORY).decryptJson<DirectoryDemographics>(DIRECTORY, 'demographics', patientId, bytes);
 }
 
-/** Blind indexes follow the plaintext they index; unchanged demographics keep their stored indexes. */
+/** Blind indexes and their tags follow the plaintext they index; unchanged demographics keep the stored ones. */
 export function indexFields(keys: ReadModelKeys, row: DirectoryRowState): void {
   if (!('plain' in row.demographics)) return;
-  const ix = keys.directoryIndexes;
   const { chartNumber, dateOfBirth, contact } = row.demographics.plain;
-  row.bidx = {
-    chart: ix.chartNumber.computeHex(chartNumber),
-    dob: ix.dateOfBirth.computeHex(dateOfBirth),
-    email: contact.email ? ix.email.computeHex(contact.email) : null,
-    phone: contact.phone && /\d/.test(contact.phone) ? ix.phone.computeHex(contact.phone) : null,
-  };
+  const chart = indexed(keys, 'chartNumber', row.patientId, chartNumber);
+  const dob = indexed(keys, 'dateOfBirth', row.patientId, dateOfBirth);
+  const email = contact.email ? indexed(keys, 'email', row.patientId, contact.email) : null;
+  const phone = contact.phone && /\d/.test(contact.phone) ? indexed(keys, 'phone', row.patientId, contact.phone) : null;
+  row.bidx = { chart: chart.bidx, dob: dob.bidx, email: email?.bidx ?? null, phone: phone?.bidx ?? null };
+  row.tags = { chart: chart.tag, dob: dob.tag, email: email?.tag ?? null, phone: phone?.tag ?? null };
+}
+
+function indexed(keys: ReadModelKeys, field: keyof ReadModelKeys['directoryIndexes'], patientId: string, value: string) {
+  const index = keys.directoryIndexes[field];
+  const normalised = index.definition.normalise(value);
+  return { bidx: index.computeHexNormalised(normalised), tag: keys.directoryTags[field].compute(patientId, normalised) };
 }
 
 export function toStored(keys: ReadModelKeys, row: DirectoryRowState): PatientDirectoryTable {
@@ -88,6 +96,10 @@ export function toStored(keys: ReadModelKeys, row: DirectoryRowState): PatientDi
     email_bidx: row.bidx.email,
     phone_bidx: row.bidx.phone,
     dob_bidx: row.bidx.dob,
+    chart_number_tag: row.tags.chart,
+    email_tag: row.tags.email,
+    phone_tag: row.tags.phone,
+    dob_tag: row.tags.dob,
   };
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { BlindIndex } from '@ortholedger/crypto';
-import type { DirectoryBlindIndexes, ReadModelKeys } from '../keys/read-model-keys';
+import type { BlindIndex, ConfirmationTag } from '@ortholedger/crypto';
+import type { DirectoryBlindIndexes, DirectoryConfirmationTags, ReadModelKeys } from '../keys/read-model-keys';
 import { decodeDirectoryRow, type DirectoryDemographics, openDemographics, type PatientDirectoryRecord } from '../projections/patient-directory.row';
 
 export type ExactLookup = 'chartNumber' | 'email' | 'phone' | 'dateOfBirth';
@@ -13,6 +13,7 @@ export interface DirectoryMatch extends DirectoryDemographics {
 
 interface LookupSpec {
   readonly index: (ix: DirectoryBlindIndexes) => BlindIndex;
+  readonly tag: (tags: DirectoryConfirmationTags) => ConfirmationTag;
   /** The plaintext the blind index was computed from, out of the decrypted demographics. */
   readonly field: (d: DirectoryDemographics) => string | undefined;
   /** Prepared once per connection (named), with and without the clinic filter. */
@@ -20,10 +21,11 @@ interface LookupSpec {
   readonly sqlInClinic: { readonly name: string; readonly text: string };
 }
 
-function lookupSpec(column: string, index: LookupSpec['index'], field: LookupSpec['field']): LookupSpec {
-  const text = `select patient_id, clinic_id, demographics from read_models.patient_directory where ${column} = $1`;
+function lookupSpec(column: string, tagColumn: string, index: LookupSpec['index'], tag: LookupSpec['tag'], field: LookupSpec['field']): LookupSpec {
+  const text = `select patient_id, clinic_id, ${tagColumn} as tag, demographics from read_models.patient_directory where ${column} = $1`;
   return {
     index,
+    tag,
     field,
     sql: { name: `read_models_lookup_${column}`, text },
     sqlInClinic: { name: `read_models_lookup_${column}_clinic`, text: `${text} and clinic_id = $2` },
@@ -32,15 +34,16 @@ function lookupSpec(column: string, index: LookupSpec['index'], field: LookupSpe
 
 /** Per lookup field: the blind index column, its key, and the decrypted value it must equal (after the index's normaliser). */
 const LOOKUPS: Record<ExactLookup, LookupSpec> = {
-  chartNumber: lookupSpec('chart_number_bidx', (ix) => ix.chartNumber, (d) => d.chartNumber),
-  email: lookupSpec('email_bidx', (ix) => ix.email, (d) => d.contact.email),
-  phone: lookupSpec('phone_bidx', (ix) => ix.phone, (d) => d.contact.phone),
-  dateOfBirth: lookupSpec('dob_bidx', (ix) => ix.dateOfBirth, (d) => d.dateOfBirth),
+  chartNumber: lookupSpec('chart_number_bidx', 'chart_number_tag', (ix) => ix.chartNumber, (t) => t.chartNumber, (d) => d.chartNumber),
+  email: lookupSpec('email_bidx', 'email_tag', (ix) => ix.email, (t) => t.email, (d) => d.contact.email),
+  phone: lookupSpec('phone_bidx', 'phone_tag', (ix) => ix.phone, (t) => t.phone, (d) => d.contact.phone),
+  dateOfBirth: lookupSpec('dob_bidx', 'dob_tag', (ix) => ix.dateOfBirth, (t) => t.dateOfBirth, (d) => d.dateOfBirth),
 };
 
 /**
  * Reads of the live patient directory. Exact lookups go through blind indexes: the truncated
- * HMAC narrows the rows in SQL (several coincidences by design), then each candidate is
+ * HMAC narrows the rows in SQL (several coincidences by design); each candidate's confirmation
+ * tag rules out the coincidences without decrypting them (ConfirmationTag), and what is left is
  * decrypted and compared, so false positives never leave this function.
  */
 export class PatientDirectoryQueries {
@@ -67,7 +70,10 @@ export class PatientDirectoryQueries {
     const sql = options.clinicId ? spec.sqlInClinic : spec.sql;
     const { rows } = await this.pool.query({ name: sql.name, text: sql.text, values });
     const out: DirectoryMatch[] = [];
+    const tags = rows.length > 0 ? spec.tag(this.keys.directoryTags).matcher(wanted) : undefined;
     for (const r of rows) {
+      // A row from before tags (null) is decrypted and compared, as every candidate once was.
+      if (r.tag !== null && !tags!.matches(r.patient_id, r.tag)) continue;
       const demographics = openDemographics(this.keys, r.patient_id, r.demographics);
       const stored = spec.field(demographics);
       // The truncated index collides by design: only a candidate whose own value normalises to the input is a match.

@@ -17,6 +17,11 @@ export interface PatientDirectoryTable {
   email_bidx: string | null;
   phone_bidx: string | null;
   dob_bidx: string;
+  /** ConfirmationTag of each blind-indexed value (8 bytes); null on rows from before tags (rebuild fills them). */
+  chart_number_tag: Buffer | null;
+  email_tag: Buffer | null;
+  phone_tag: Buffer | null;
+  dob_tag: Buffer | null;
 }
 
 export interface CareTeamTable {

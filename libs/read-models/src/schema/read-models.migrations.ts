@@ -49,4 +49,16 @@ export const readModelMigrations: Record<string, Migration> = {
       }
     },
   },
+  /**
+   * Confirmation tags beside the directory's blind indexes (ConfirmationTag). A database created
+   * from 0400's current DDL has them already; an older one gains empty columns: lookups decrypt
+   * untagged candidates as before, and `projections rebuild patient_directory` (version 2) fills them.
+   */
+  '0410_directory_confirmation_tags': {
+    async up(db: Kysely<any>) {
+      for (const column of ['chart_number_tag', 'email_tag', 'phone_tag', 'dob_tag']) {
+        await sql.raw(`alter table ${LIVE_SCHEMA}.patient_directory add column if not exists ${column} bytea`).execute(db);
+      }
+    },
+  },
 };

@@ -30,7 +30,12 @@ const TABLES: Record<string, (s: string) => string[]> = {
        chart_number_bidx text not null,
        email_bidx text,
        phone_bidx text,
-       dob_bidx text not null)`,
+       dob_bidx text not null,
+       -- 8-byte row-bound tags that rule out the blind indexes' false candidates before decryption
+       chart_number_tag bytea,
+       email_tag bytea,
+       phone_tag bytea,
+       dob_tag bytea)`,
     `create index if not exists patient_directory_clinic on ${s}.patient_directory (clinic_id)`,
     `create index if not exists patient_directory_care_team on ${s}.patient_directory using gin (care_team)`,
     // Search indexes in the API processes fetch what changed since the position they hold.
