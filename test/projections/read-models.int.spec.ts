@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { syntheticClinic } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { projectionFixture, type ProjectionFixture, waitForVisible } from './support/projection-fixture';
 import { compareWithLog } from './support/compare';
+import { domainEvent } from './support/writers';
 
 describe('read models from a seeded clinic (through the command side)', () => {
   let f: ProjectionFixture;
@@ -90,10 +92,11 @@ describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups
     await f.close();
   });
 
-  // The tests below alter tags bucket by bucket; each takes a patient from a bucket no earlier test touched.
+  // The tests below alter tags bucket by bucket; each takes a patient from a bucket no earlier test
+  // touched (the last patient is corrected through the projector and left out).
   const touched = new Set<string>();
   const fromFreshBucket = () => {
-    const p = patients.find((q) => !touched.has(narrow.directoryIndexes.chartNumber.computeHex(q.chartNumber)))!;
+    const p = patients.slice(0, -1).find((q) => !touched.has(narrow.directoryIndexes.chartNumber.computeHex(q.chartNumber)))!;
     touched.add(narrow.directoryIndexes.chartNumber.computeHex(p.chartNumber));
     return p;
   };
@@ -123,6 +126,43 @@ describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups
     for (const column of ['chart_number_tag', 'email_tag', 'phone_tag', 'dob_tag']) {
       expect(new Set(rows.map((r) => (r[column] as Buffer).toString('hex'))).size).toBe(120);
     }
+  });
+
+  it('the projector keeps tags with the values: a correction re-tags (an untagged row too), a care-team change keeps them', async () => {
+    const p = patients[patients.length - 1];
+    const { createProjections } = await import('@ortholedger/read-models');
+    const project = async (type: string, data: Record<string, unknown>) => {
+      await f.fx.store.appendToStream(`patient-${p.patientId}`, [domainEvent(type, p.patientId, { patientId: p.patientId, ...data })]);
+      await f.catchUp({ projections: createProjections(narrow) });
+    };
+    const tagsOf = async () =>
+      (await f.db.pools.owner.query('select chart_number_tag, email_tag, phone_tag, dob_tag from read_models.patient_directory where patient_id = $1', [p.patientId])).rows[0];
+    // A row as the previous release wrote it: no tags. A care-team change leaves the demographics, and so the tags, alone.
+    await f.db.pools.owner.query('update read_models.patient_directory set chart_number_tag = null, email_tag = null, phone_tag = null, dob_tag = null where patient_id = $1', [p.patientId]);
+    await project('CareTeamMemberAssigned', { userId: randomUUID(), role: 'dentist' });
+    expect(await tagsOf()).toEqual({ chart_number_tag: null, email_tag: null, phone_tag: null, dob_tag: null });
+    // Untagged, it is decrypted and found; its tagged coincidences are still ruled out.
+    expect(await lookupCountingDecrypts('chartNumber', p.chartNumber)).toEqual({ ids: [p.patientId], decrypts: 1 });
+
+    // A correction: the tags follow the new, normalised values (the email in mixed case is stored folded).
+    await project('PatientDemographicsCorrected', { corrections: { chartNumber: 'CH-TAG-0001', contact: { email: 'Maria.Tagged@Example.COM', phone: '+41 79 555 01 01' } }, reason: 'typo' });
+    const tags = narrow.directoryTags;
+    expect(await tagsOf()).toEqual({
+      chart_number_tag: tags.chartNumber.compute(p.patientId, 'ch-tag-0001'.replace(/-/g, '')),
+      email_tag: tags.email.compute(p.patientId, 'maria.tagged@example.com'),
+      phone_tag: tags.phone.compute(p.patientId, narrow.directoryIndexes.phone.definition.normalise('+41 79 555 01 01')),
+      dob_tag: tags.dateOfBirth.compute(p.patientId, p.dateOfBirth),
+    });
+    expect(await lookupCountingDecrypts('chartNumber', 'ch tag 0001')).toEqual({ ids: [p.patientId], decrypts: 1 });
+    decrypts.mockClear();
+    expect((await queries.lookup('email', 'maria.tagged@example.com')).map((r) => r.patientId)).toEqual([p.patientId]);
+    expect(decrypts.mock.calls.length).toBe(1);
+    expect((await queries.lookup('chartNumber', p.chartNumber)).map((r) => r.patientId)).toEqual([]);
+
+    // A later care-team change keeps them byte for byte.
+    const before = await tagsOf();
+    await project('CareTeamMemberAssigned', { userId: randomUUID(), role: 'orthodontist' });
+    expect(await tagsOf()).toEqual(before);
   });
 
   it('a lookup decrypts only the real match, not the coincidences its blind index returns', async () => {
@@ -173,7 +213,7 @@ describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups
 });
 
 describe('migration 0410 on a directory from before confirmation tags', () => {
-  it('adds the four tag columns (empty) to the live table, and is idempotent on a table that has them', async () => {
+  it('adds the four tag columns (empty) to the live table, and clears a tag whose blind index an older runner changed', async () => {
     const { createTestDatabase } = await import('../support/test-database');
     const { migrateToLatest } = await import('@ortholedger/platform');
     const db = await createTestDatabase();
@@ -191,6 +231,25 @@ describe('migration 0410 on a directory from before confirmation tags', () => {
       expect(await columns()).toEqual([]);
       await migrateToLatest(db.pools.owner);
       expect(await columns()).toEqual(expected);
+
+      // A runner of the previous release updates the blind index of a corrected patient, not its tag:
+      // the trigger clears that tag (the row is then decrypted and compared) and leaves the rest.
+      const id = randomUUID();
+      const tag = (b: number) => Buffer.alloc(8, b);
+      await db.pools.owner.query(
+        `insert into read_models.patient_directory (patient_id, clinic_id, status, registered_at, updated_at, pos_commit, pos_prepare, demographics,
+           chart_number_bidx, email_bidx, phone_bidx, dob_bidx, chart_number_tag, email_tag, phone_tag, dob_tag)
+         values ($1, $2, 'active', now(), now(), 1, 1, '\\x00', 'aa', 'bb', 'cc', 'dd', $3, $4, $5, $6)`,
+        [id, randomUUID(), tag(1), tag(2), tag(3), tag(4)],
+      );
+      const row = async () => (await db.pools.owner.query('select chart_number_tag c, email_tag e, phone_tag p, dob_tag d from read_models.patient_directory where patient_id = $1', [id])).rows[0];
+      await db.pools.owner.query("update read_models.patient_directory set chart_number_bidx = 'a0', care_team = $2 where patient_id = $1", [id, [randomUUID()]]);
+      expect(await row()).toEqual({ c: null, e: tag(2), p: tag(3), d: tag(4) });
+      // This release writes index and tag together: both change, the new tag stays.
+      await db.pools.owner.query("update read_models.patient_directory set email_bidx = 'b0', email_tag = $2 where patient_id = $1", [id, tag(9)]);
+      expect(await row()).toEqual({ c: null, e: tag(9), p: tag(3), d: tag(4) });
+      await db.pools.owner.query('update read_models.patient_directory set phone_bidx = null, dob_bidx = $2 where patient_id = $1', [id, 'd0']);
+      expect(await row()).toEqual({ c: null, e: tag(9), p: null, d: null });
     } finally {
       await db.drop();
     }

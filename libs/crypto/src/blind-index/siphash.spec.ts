@@ -24,13 +24,27 @@ describe('SipHash-2-4', () => {
     for (const [n, expected] of Object.entries(vectors)) expect(hex(sip.hash(counting(Number(n))))).toBe(expected);
   });
 
-  it("agrees with libsodium's crypto_shorthash on random keys and messages of every length around the block size", () => {
+  it("agrees with libsodium's crypto_shorthash on random keys and messages, past 255 bytes (the length byte wraps) and inside larger buffers", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 80 }), (key, message) => {
-        expect(hex(new SipHash24(key).hash(message))).toBe(hex(sodium.crypto_shorthash(message, key)));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(7),
+        fc.nat(7),
+        (key, bytes, head, tail) => {
+          const message = new Uint8Array(head + bytes.length + tail).fill(0xa5).subarray(head, head + bytes.length);
+          message.set(bytes);
+          expect(hex(new SipHash24(key).hash(message))).toBe(hex(sodium.crypto_shorthash(bytes, key)));
+        },
+      ),
       { numRuns: 3000 },
     );
+    // Every length around the block size and the length byte's wrap, with bytes that test sign handling.
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 + i);
+    for (let n = 0; n <= 520; n++) {
+      const message = Uint8Array.from({ length: n }, (_, i) => [0x00, 0xff, 0x80, 0x7f][i % 4]);
+      expect(hex(new SipHash24(key).hash(message))).toBe(hex(sodium.crypto_shorthash(message, key)));
+    }
   });
 
   it('writes into a caller buffer at an offset, and the key is all that varies the output', () => {

@@ -1,4 +1,4 @@
-import type { ContactDetails, PersonName } from '@ortholedger/domain';
+import { type ContactDetails, isUuid, type PersonName } from '@ortholedger/domain';
 import type { Position } from '@ortholedger/event-store';
 import type { PatientDirectoryTable } from '../schema/read-model.db';
 import type { ReadModelKeys } from '../keys/read-model-keys';
@@ -62,6 +62,8 @@ export function openDemographics(keys: ReadModelKeys, patientId: string, bytes: 
 /** Blind indexes and their tags follow the plaintext they index; unchanged demographics keep the stored ones. */
 export function indexFields(keys: ReadModelKeys, row: DirectoryRowState): void {
   if (!('plain' in row.demographics)) return;
+  // Lookups hash the id as Postgres returns a uuid (lower case, hyphens); any other form would hide the row.
+  if (!isUuid(row.patientId)) throw new Error('patient id must be a canonical lower-case uuid');
   const { chartNumber, dateOfBirth, contact } = row.demographics.plain;
   const chart = indexed(keys, 'chartNumber', row.patientId, chartNumber);
   const dob = indexed(keys, 'dateOfBirth', row.patientId, dateOfBirth);

@@ -70,16 +70,21 @@ export class PatientDirectoryQueries {
     const sql = options.clinicId ? spec.sqlInClinic : spec.sql;
     const { rows } = await this.pool.query({ name: sql.name, text: sql.text, values });
     const out: DirectoryMatch[] = [];
-    const tags = rows.length > 0 ? spec.tag(this.keys.directoryTags).matcher(wanted) : undefined;
-    for (const r of rows) {
-      // A row from before tags (null) is decrypted and compared, as every candidate once was.
-      if (r.tag !== null && !tags!.matches(r.patient_id, r.tag)) continue;
-      const demographics = openDemographics(this.keys, r.patient_id, r.demographics);
-      const stored = spec.field(demographics);
-      // The truncated index collides by design: only a candidate whose own value normalises to the input is a match.
-      if (stored && (stored === value || index.definition.normalise(stored) === wanted)) {
-        out.push({ patientId: r.patient_id, clinicId: r.clinic_id, ...demographics });
+    if (rows.length === 0) return out;
+    const tags = spec.tag(this.keys.directoryTags).matcher(wanted);
+    try {
+      for (const r of rows) {
+        // A row from before tags (null) is decrypted and compared, as every candidate once was.
+        if (r.tag !== null && !tags.matches(r.patient_id, r.tag)) continue;
+        const demographics = openDemographics(this.keys, r.patient_id, r.demographics);
+        const stored = spec.field(demographics);
+        // The truncated index collides by design: only a candidate whose own value normalises to the input is a match.
+        if (stored && (stored === value || index.definition.normalise(stored) === wanted)) {
+          out.push({ patientId: r.patient_id, clinicId: r.clinic_id, ...demographics });
+        }
       }
+    } finally {
+      tags.close();
     }
     return out;
   }

@@ -53,12 +53,38 @@ export const readModelMigrations: Record<string, Migration> = {
    * Confirmation tags beside the directory's blind indexes (ConfirmationTag). A database created
    * from 0400's current DDL has them already; an older one gains empty columns: lookups decrypt
    * untagged candidates as before, and `projections rebuild patient_directory` (version 2) fills them.
+   *
+   * Until then a runner of the previous release may still hold the projection's lock (a rolling
+   * upgrade): it updates the blind indexes of a corrected patient but not the tags, and a stale tag
+   * would hide the row from lookups by its new value. The trigger clears a tag whose blind index
+   * changed while the tag did not (the row is then decrypted and compared, as before tags). The
+   * rebuild's shadow table does not carry the trigger: by then only this release writes.
    */
   '0410_directory_confirmation_tags': {
     async up(db: Kysely<any>) {
-      for (const column of ['chart_number_tag', 'email_tag', 'phone_tag', 'dob_tag']) {
-        await sql.raw(`alter table ${LIVE_SCHEMA}.patient_directory add column if not exists ${column} bytea`).execute(db);
+      const pairs = [['chart_number_bidx', 'chart_number_tag'], ['email_bidx', 'email_tag'], ['phone_bidx', 'phone_tag'], ['dob_bidx', 'dob_tag']];
+      for (const [, tag] of pairs) {
+        await sql.raw(`alter table ${LIVE_SCHEMA}.patient_directory add column if not exists ${tag} bytea`).execute(db);
       }
+      const clear = pairs
+        .map(([bidx, tag]) => `if new.${bidx} is distinct from old.${bidx} and new.${tag} is not distinct from old.${tag} then new.${tag} := null; end if;`)
+        .join('\n          ');
+      await sql
+        .raw(
+          `create or replace function ${LIVE_SCHEMA}.patient_directory_tags_follow_indexes() returns trigger language plpgsql as $$
+        begin
+          ${clear}
+          return new;
+        end $$`,
+        )
+        .execute(db);
+      await sql.raw(`drop trigger if exists patient_directory_tags_follow_indexes on ${LIVE_SCHEMA}.patient_directory`).execute(db);
+      await sql
+        .raw(
+          `create trigger patient_directory_tags_follow_indexes before update on ${LIVE_SCHEMA}.patient_directory
+             for each row execute function ${LIVE_SCHEMA}.patient_directory_tags_follow_indexes()`,
+        )
+        .execute(db);
     },
   },
 };
