@@ -71,10 +71,10 @@ describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups
   let narrow: import('@ortholedger/read-models').ReadModelKeys;
   let queries: import('@ortholedger/read-models').PatientDirectoryQueries;
   let decrypts: jest.SpyInstance;
+  let events = 0;
 
   beforeAll(async () => {
     f = await projectionFixture();
-    let events = 0;
     ({ patients, events } = await writeClinic(f.fx.store, syntheticClinic({ patients: 120, casesPerPatient: 0, seed: 9 }), { mode: 'batched', concurrency: 4 }));
     await waitForVisible(f.fx, events);
     // Indexes cut to 2 bits: about 30 of 120 rows share each chart-number index value.
@@ -133,6 +133,8 @@ describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups
     const { createProjections } = await import('@ortholedger/read-models');
     const project = async (type: string, data: Record<string, unknown>) => {
       await f.fx.store.appendToStream(`patient-${p.patientId}`, [domainEvent(type, p.patientId, { patientId: p.patientId, ...data })]);
+      // Catch up only once the event is visible to readers (the store hides commits behind older open transactions).
+      await waitForVisible(f.fx, ++events);
       await f.catchUp({ projections: createProjections(narrow) });
     };
     const tagsOf = async () =>
