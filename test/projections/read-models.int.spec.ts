@@ -167,6 +167,20 @@ describe('confirmation tags beside the blind indexes (bytes in Postgres, lookups
     expect(await tagsOf()).toEqual(before);
   });
 
+  it('refuses to tag a patient id in another form than Postgres returns (it would hide the row from lookups)', async () => {
+    const { indexFields } = await import('@ortholedger/read-models');
+    const row = (patientId: string) => ({
+      patientId, clinicId: randomUUID(), careTeam: [], status: 'active' as const, registeredAt: '2024-01-02T08:00:00.000Z', updatedAt: '2024-01-02T08:00:00.000Z',
+      position: { commit: 1n, prepare: 1n }, demographics: { plain: { name: { given: 'A', family: 'B' }, dateOfBirth: '2011-02-03', contact: {}, chartNumber: 'CH-1' } },
+      bidx: { chart: '', email: null, phone: null, dob: '' }, tags: { chart: null, email: null, phone: null, dob: null },
+    });
+    const id = randomUUID();
+    for (const other of [id.toUpperCase(), id.replace(/-/g, ''), `{${id}}`]) expect(() => indexFields(narrow, row(other))).toThrow('canonical');
+    const ok = row(id);
+    indexFields(narrow, ok);
+    expect(ok.tags.chart).toEqual(narrow.directoryTags.chartNumber.compute(id, 'ch1'));
+  });
+
   it('a lookup decrypts only the real match, not the coincidences its blind index returns', async () => {
     for (const p of patients.slice(0, 15)) {
       const candidates = await bucketOf(p);
