@@ -9,7 +9,7 @@ import type { Projection } from '../runner/projection';
 import { ProjectionRunner, READ_MODELS_CHANNEL, type RunnerLog, type RunnerOptions } from '../runner/projection-runner';
 import { catchUp } from '../runner/run-loops';
 import { isTransient, sleep } from '../runner/transient';
-import { indexShadow, prepareShadow, swapIn } from './shadow-tables';
+import { indexShadow, lockForSwap, prepareShadow, SWAP_LOCK_TIMEOUT, swapIn } from './shadow-tables';
 
 export interface RebuildProgress {
   readonly projections: readonly string[];
@@ -102,13 +102,14 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
 
 /**
  * One transaction: lock the live checkpoints (the live runner waits), drain the last events into
- * the shadow tables, check the shadow is not behind the live model, move the tables, notify.
+ * the shadow tables, check the shadow is not behind the live model, take every table it moves at
+ * once (backing off rather than deadlocking with readers: lockForSwap), move them, notify.
  */
 async function swap(options: RebuildOptions, runner: ProjectionRunner): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await options.db.transaction().execute(async (trx) => {
-        await sql`set local lock_timeout = '5s'`.execute(trx);
+        await sql`select set_config('lock_timeout', ${SWAP_LOCK_TIMEOUT}, true)`.execute(trx);
         const names = options.projections.map((p) => p.name).sort();
         const live = new Map<string, { generation: number; position: { commit: bigint; prepare: bigint } }>();
         for (const name of names) {
@@ -126,8 +127,9 @@ async function swap(options: RebuildOptions, runner: ProjectionRunner): Promise<
           if (comparePositions(shadow.position, live.get(projection.name)!.position) < 0) {
             throw new Error(`shadow of ${projection.name} is behind the live model; not swapping`);
           }
-          await swapIn(trx, projection, live.get(projection.name)!.generation);
         }
+        await lockForSwap(trx, options.projections);
+        for (const projection of options.projections) await swapIn(trx, projection, live.get(projection.name)!.generation);
         await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${JSON.stringify({ p: names, r: 1, s: 1 })})`.execute(trx);
       });
       return;

@@ -38,6 +38,31 @@ export async function indexShadow(db: Kysely<ReadModelDatabase>, projection: Pro
   for (const table of projection.tables) await createIndexes(db, SHADOW_SCHEMA, table);
 }
 
+/** The swap's own lock timeout once it holds its tables (see lockForSwap). */
+export const SWAP_LOCK_TIMEOUT = '5s';
+
+/**
+ * Takes every table a swap moves, live and shadow, in one statement, with a lock timeout under the
+ * server's deadlock_timeout. Moving tables one by one would hold one live table while waiting for
+ * the next; a reader that locks the two in the other order (the care-team facts statement reads
+ * care_team_patients before care_team) then deadlocks with the swap, and Postgres aborts whichever
+ * has waited longest: often the reader, an API request answered with 500. Giving up before the
+ * deadlock check makes the swap the one that backs off (lock timeout, retried by the caller).
+ */
+export async function lockForSwap(trx: Kysely<ReadModelDatabase>, projections: readonly Projection[]): Promise<void> {
+  const tables: string[] = [];
+  for (const projection of projections) {
+    for (const table of projection.tables) {
+      for (const schema of [LIVE_SCHEMA, SHADOW_SCHEMA]) if (await tableExists(trx, schema, table)) tables.push(`${schema}.${table}`);
+    }
+  }
+  const { rows } = await sql<{ ms: string }>`select extract(epoch from current_setting('deadlock_timeout')::interval) * 1000 as ms`.execute(trx);
+  const timeout = Math.max(20, Math.min(500, Math.floor(Number(rows[0].ms) / 2)));
+  await sql`select set_config('lock_timeout', ${`${timeout}ms`}, true)`.execute(trx);
+  await sql.raw(`lock table ${tables.join(', ')} in access exclusive mode`).execute(trx);
+  await sql`select set_config('lock_timeout', ${SWAP_LOCK_TIMEOUT}, true)`.execute(trx);
+}
+
 /**
  * Inside the swap transaction, with the live checkpoint rows locked: live tables leave for the
  * retired schema and are dropped, shadow tables take their place with their index names, and the
