@@ -10,21 +10,25 @@ import { idempotencyMigrations } from '../command-handling/idempotency/idempoten
 const baseline: Record<string, Migration> = {
   '0000_app_role': {
     async up(db) {
-      // Roles are cluster-wide: several databases (tests, tenants) share the one app role.
-      await sql
-        .raw(
-          `do $$ begin
-             if not exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
-               create role ${APP_ROLE} nologin;
-             end if;
-           exception when duplicate_object then null; end $$`,
-        )
-        .execute(db);
+      // Roles are cluster-wide: several databases (tests, tenants) share the one app role. Two
+      // databases migrated at once on a fresh server both see no role; the loser of the race gets
+      // duplicate_object or, while the winner's insert is in flight, unique_violation on pg_authid.
+      await sql.raw(ensureRoleStatement(APP_ROLE)).execute(db);
       await sql.raw(`grant ${APP_ROLE} to current_user`).execute(db).catch(() => undefined);
       await sql.raw(`grant connect on database "${await currentDatabase(db)}" to ${APP_ROLE}`).execute(db);
     },
   },
 };
+
+/** Creates a NOLOGIN role unless it exists, safe when several databases are migrated at once. */
+export function ensureRoleStatement(role: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error('role name must be a lower-case identifier');
+  return `do $$ begin
+       if not exists (select 1 from pg_roles where rolname = '${role}') then
+         create role ${role} nologin;
+       end if;
+     exception when duplicate_object or unique_violation then null; end $$`;
+}
 
 async function currentDatabase(db: Kysely<any>): Promise<string> {
   const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
