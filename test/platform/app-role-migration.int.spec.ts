@@ -27,8 +27,9 @@ describe('0000_app_role when two databases are migrated at once on a fresh serve
     await a.query('begin');
     await a.query(ensureRoleStatement(role));
     const second = b.query(ensureRoleStatement(role));
-    // B is now waiting on A's uncommitted pg_authid row (or about to); let it get there.
-    for (let i = 0; i < 100; i++) {
+    // B must be waiting on A's uncommitted pg_authid row before A commits, or nothing is staged.
+    let staged = false;
+    for (let i = 0; i < 250 && !staged; i++) {
       const { rows } = await new Promise<pg.QueryResult>((resolve, reject) => {
         const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
         c.connect()
@@ -36,9 +37,10 @@ describe('0000_app_role when two databases are migrated at once on a fresh serve
           .then(resolve, reject)
           .finally(() => c.end());
       });
-      if (rows[0].n > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
+      staged = rows[0].n > 0;
+      if (!staged) await new Promise((r) => setTimeout(r, 20));
     }
+    expect(staged).toBe(true);
     await a.query('commit');
     await expect(second).resolves.toBeDefined();
     const { rows } = await a.query('select count(*)::int as n from pg_roles where rolname = $1', [role]);

@@ -9,8 +9,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A reader that needs two tables of one projection, locking them in the other order than the swap
  * (the care-team facts statement reads care_team_patients before care_team), must never be the
- * victim of a deadlock with a rebuild's swap: the swap takes every table it moves in one step, and
- * backs off (retrying later) before Postgres would look for deadlocks.
+ * victim of a deadlock with a rebuild's swap: the swap takes every table it moves in one statement
+ * with a time budget under deadlock_timeout, and backs off (retrying later) before the reader's
+ * deadlock check could run. Staged: the swap holds live care_team and is held up on the next table
+ * (a second session holds the shadow care_team) when the reader asks for care_team; then the swap
+ * reaches care_team_patients, which the reader holds. Moving tables one by one, the reader died
+ * with "deadlock detected"; with a lock timeout per table (not per statement) it could still.
  */
 describe('a rebuild swap and readers that lock tables in the other order', () => {
   let f: ProjectionFixture;
@@ -23,16 +27,16 @@ describe('a rebuild swap and readers that lock tables in the other order', () =>
   }, 120_000);
   afterAll(() => f.close());
 
-  const waitingOnLock = async (exceptPids: number[]) => {
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(20)) {
-      const { rows } = await f.db.pools.owner.query(
-        `select 1 from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
-          where not l.granted and n.nspname in ('read_models', 'read_models_shadow') and not (l.pid = any($1::int[]))`,
-        [exceptPids],
-      );
-      if (rows.length > 0) return;
-    }
-    throw new Error('the swap never waited for a lock');
+  /** Backends of this database (other than `exceptPids`) waiting for a lock on `relation`. */
+  const waiting = async (relation: string, exceptPids: number[]) =>
+    (await f.db.pools.owner.query(
+      `select 1 from pg_locks l where not l.granted and l.relation = to_regclass($1)
+          and l.database = (select oid from pg_database where datname = current_database()) and not (l.pid = any($2::int[]))`,
+      [relation, exceptPids],
+    )).rows.length > 0;
+  const until = async (what: string, check: () => Promise<boolean>, ms = 20_000) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(5)) if (await check()) return;
+    throw new Error(`never saw: ${what}`);
   };
   const pidOf = async (client: pg.PoolClient) => (await client.query('select pg_backend_pid() as pid')).rows[0].pid as number;
 
@@ -59,12 +63,19 @@ describe('a rebuild swap and readers that lock tables in the other order', () =>
       }
       await blocker.query('begin');
       await blocker.query('select count(*) from read_models_shadow.care_team');
-      await waitingOnLock([await pidOf(reader), await pidOf(blocker)]);
+      const [readerPid, blockerPid] = [await pidOf(reader), await pidOf(blocker)];
+      // The swap holds live care_team and waits for the shadow one.
+      await until('the swap waiting on the shadow care_team', () => waiting('read_models_shadow.care_team', [readerPid, blockerPid]));
 
-      const read = reader.query('select count(*)::int as n from read_models.care_team').then((r) => r.rows[0].n as number);
-      await sleep(100);
+      let settled = false;
+      const read = reader.query('select count(*)::int as n from read_models.care_team').then((r) => r.rows[0].n as number).finally(() => (settled = true));
+      await until('the reader waiting on care_team', () => waiting('read_models.care_team', [blockerPid]));
       await blocker.query('commit');
+      // The cycle: the swap now waits on care_team_patients, which the reader holds (unless it already let go).
+      let cycle = false;
+      await until('the swap waiting on care_team_patients, or the read done', async () => (cycle ||= await waiting('read_models.care_team_patients', [readerPid, blockerPid])) || settled, 5_000);
       expect(await read).toBeGreaterThan(0);
+      expect(cycle).toBe(true);
       await reader.query('commit');
       expect(((await rebuilding) as { swapped: boolean }).swapped).toBe(true);
       expect(warnings.length).toBeGreaterThan(0); // it did back off at least once

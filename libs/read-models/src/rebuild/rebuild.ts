@@ -105,6 +105,8 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
  * the shadow tables, check the shadow is not behind the live model, take every table it moves at
  * once (backing off rather than deadlocking with readers: lockForSwap), move them, notify.
  */
+const SWAP_ATTEMPTS = 5;
+
 async function swap(options: RebuildOptions, runner: ProjectionRunner): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -128,13 +130,13 @@ async function swap(options: RebuildOptions, runner: ProjectionRunner): Promise<
             throw new Error(`shadow of ${projection.name} is behind the live model; not swapping`);
           }
         }
-        await lockForSwap(trx, options.projections);
+        await lockForSwap(trx, options.projections, attempt < SWAP_ATTEMPTS ? 'yield' : 'wait');
         for (const projection of options.projections) await swapIn(trx, projection, live.get(projection.name)!.generation);
         await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${JSON.stringify({ p: names, r: 1, s: 1 })})`.execute(trx);
       });
       return;
     } catch (error) {
-      if (!isTransient(error) || attempt >= 5) throw error;
+      if (!isTransient(error) || attempt >= SWAP_ATTEMPTS) throw error;
       options.log?.warn({ attempt }, 'swap could not take its locks; retrying');
       await sleep(500 * attempt);
       // The runner's in-memory checkpoints moved inside the rolled-back transaction: reload them.

@@ -42,25 +42,54 @@ export async function indexShadow(db: Kysely<ReadModelDatabase>, projection: Pro
 export const SWAP_LOCK_TIMEOUT = '5s';
 
 /**
- * Takes every table a swap moves, live and shadow, in one statement, with a lock timeout under the
- * server's deadlock_timeout. Moving tables one by one would hold one live table while waiting for
- * the next; a reader that locks the two in the other order (the care-team facts statement reads
- * care_team_patients before care_team) then deadlocks with the swap, and Postgres aborts whichever
- * has waited longest: often the reader, an API request answered with 500. Giving up before the
- * deadlock check makes the swap the one that backs off (lock timeout, retried by the caller).
+ * Takes every table a swap moves, live and shadow, in one statement. Moving tables one by one
+ * would hold one live table while waiting for the next; a reader that locks the two in the other
+ * order (the care-team facts statement reads care_team_patients before care_team) then deadlocks
+ * with the swap, and Postgres aborts whichever has waited longest: often the reader, an API request
+ * answered with 500.
+ *
+ * `yield` (every attempt but the last): the whole statement may take half the server's
+ * deadlock_timeout (at most 500 ms; a statement timeout, since a lock timeout bounds each table's
+ * wait separately). Any reader queued behind a table the swap holds has then waited less than
+ * deadlock_timeout when the swap lets go, so the reader is never the victim; the swap rolls back
+ * and retries (`SwapYielded`, transient).
+ * `wait` (the last attempt): waits as long as the swap's own lock timeout. Only a waiter's deadlock
+ * check cancels an autovacuum that holds a table, so a swap that always yields could be starved
+ * by one; the last attempt accepts the old risk to a reader instead.
  */
-export async function lockForSwap(trx: Kysely<ReadModelDatabase>, projections: readonly Projection[]): Promise<void> {
+export async function lockForSwap(trx: Kysely<ReadModelDatabase>, projections: readonly Projection[], mode: 'yield' | 'wait'): Promise<void> {
   const tables: string[] = [];
   for (const projection of projections) {
     for (const table of projection.tables) {
       for (const schema of [LIVE_SCHEMA, SHADOW_SCHEMA]) if (await tableExists(trx, schema, table)) tables.push(`${schema}.${table}`);
     }
   }
-  const { rows } = await sql<{ ms: string }>`select extract(epoch from current_setting('deadlock_timeout')::interval) * 1000 as ms`.execute(trx);
-  const timeout = Math.max(20, Math.min(500, Math.floor(Number(rows[0].ms) / 2)));
-  await sql`select set_config('lock_timeout', ${`${timeout}ms`}, true)`.execute(trx);
-  await sql.raw(`lock table ${tables.join(', ')} in access exclusive mode`).execute(trx);
-  await sql`select set_config('lock_timeout', ${SWAP_LOCK_TIMEOUT}, true)`.execute(trx);
+  const lock = sql.raw(`lock table ${tables.join(', ')} in access exclusive mode`);
+  if (mode === 'wait') {
+    await lock.execute(trx);
+    return;
+  }
+  const { rows } = await sql<{ ms: string; previous: string }>`
+    select extract(epoch from current_setting('deadlock_timeout')::interval) * 1000 as ms, current_setting('statement_timeout') as previous`.execute(trx);
+  const budget = `${Math.max(1, Math.min(500, Math.floor(Number(rows[0].ms) / 2)))}ms`;
+  await sql`select set_config('statement_timeout', ${budget}, true)`.execute(trx);
+  try {
+    await lock.execute(trx);
+  } catch (error) {
+    // 57014: our statement timeout (the transaction is aborted either way and rolls back).
+    if ((error as { code?: string }).code === '57014') throw new SwapYielded();
+    throw error;
+  }
+  await sql`select set_config('statement_timeout', ${rows[0].previous}, true)`.execute(trx);
+}
+
+/** The swap let go of its tables rather than keep readers waiting into a deadlock check; retried. */
+export class SwapYielded extends Error {
+  readonly code = '55P03'; // lock_not_available: transient, as a lock timeout
+  constructor() {
+    super('the swap could not take its tables within its budget; retrying');
+    this.name = 'SwapYielded';
+  }
 }
 
 /**
