@@ -12,15 +12,15 @@ describe('0000_app_role when two databases are migrated at once on a fresh serve
   const role = `ol_test_role_${randomBytes(4).toString('hex')}`;
   const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
   const b = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  // Outside any transaction, so each look at pg_stat_activity is fresh (a transaction keeps its snapshot).
+  const watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
 
   beforeAll(async () => {
-    await a.connect();
-    await b.connect();
+    await Promise.all([a.connect(), b.connect(), watcher.connect()]);
   });
   afterAll(async () => {
     await a.query(`drop role if exists ${role}`).catch(() => undefined);
-    await a.end();
-    await b.end();
+    await Promise.all([a.end(), b.end(), watcher.end()]);
   });
 
   it('the second creator gets no error, and the role exists once', async () => {
@@ -30,13 +30,9 @@ describe('0000_app_role when two databases are migrated at once on a fresh serve
     // B must be waiting on A's uncommitted pg_authid row before A commits, or nothing is staged.
     let staged = false;
     for (let i = 0; i < 250 && !staged; i++) {
-      const { rows } = await new Promise<pg.QueryResult>((resolve, reject) => {
-        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        c.connect()
-          .then(() => c.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid = $1", [(b as unknown as { processID: number }).processID]))
-          .then(resolve, reject)
-          .finally(() => c.end());
-      });
+      const { rows } = await watcher.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid = $1", [
+        (b as unknown as { processID: number }).processID,
+      ]);
       staged = rows[0].n > 0;
       if (!staged) await new Promise((r) => setTimeout(r, 20));
     }

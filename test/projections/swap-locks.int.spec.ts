@@ -56,11 +56,7 @@ describe('a rebuild swap and readers that lock tables in the other order', () =>
       });
       // Hold the shadow table too, so that a swap moving tables one by one stops between live
       // care_team (taken) and care_team_patients (not yet asked for) while the reader comes in.
-      for (const deadline = Date.now() + 20_000; ; await sleep(10)) {
-        const { rows } = await f.db.pools.owner.query("select to_regclass('read_models_shadow.care_team') is not null as ok");
-        if (rows[0].ok) break;
-        if (Date.now() > deadline) throw new Error('no shadow table');
-      }
+      await until('the shadow table', async () => (await f.db.pools.owner.query("select to_regclass('read_models_shadow.care_team') is not null as ok")).rows[0].ok);
       await blocker.query('begin');
       await blocker.query('select count(*) from read_models_shadow.care_team');
       const [readerPid, blockerPid] = [await pidOf(reader), await pidOf(blocker)];

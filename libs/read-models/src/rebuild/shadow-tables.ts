@@ -58,13 +58,11 @@ export const SWAP_LOCK_TIMEOUT = '5s';
  * by one; the last attempt accepts the old risk to a reader instead.
  */
 export async function lockForSwap(trx: Kysely<ReadModelDatabase>, projections: readonly Projection[], mode: 'yield' | 'wait'): Promise<void> {
-  const tables: string[] = [];
-  for (const projection of projections) {
-    for (const table of projection.tables) {
-      for (const schema of [LIVE_SCHEMA, SHADOW_SCHEMA]) if (await tableExists(trx, schema, table)) tables.push(`${schema}.${table}`);
-    }
-  }
-  const lock = sql.raw(`lock table ${tables.join(', ')} in access exclusive mode`);
+  // Per table, live then shadow; those that exist, in one round trip (the live runner is waiting).
+  const names = projections.flatMap((p) => p.tables.flatMap((t) => [`${LIVE_SCHEMA}.${t}`, `${SHADOW_SCHEMA}.${t}`]));
+  const { rows: present } = await sql<{ name: string }>`
+    select n.name from unnest(${names}::text[]) with ordinality as n(name, ord) where to_regclass(n.name) is not null order by n.ord`.execute(trx);
+  const lock = sql.raw(`lock table ${present.map((r) => r.name).join(', ')} in access exclusive mode`);
   if (mode === 'wait') {
     await lock.execute(trx);
     return;
