@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensureRoleStatement } from '@ortholedger/platform';
+import { ensureRoleStatement, joinRoleStatement } from '@ortholedger/platform';
 
 /**
  * The app role is cluster-wide, and a fresh server (the embedded Postgres of a first `npm test`)
@@ -45,5 +45,78 @@ describe('0000_app_role when two databases are migrated at once on a fresh serve
 
   it('refuses a role name that is not an identifier', () => {
     expect(() => ensureRoleStatement('app; drop table x')).toThrow('identifier');
+  });
+});
+
+/**
+ * 0000_app_role also makes the migrating user a member of the app role. An owner that may not
+ * grant it (no superuser, no admin option) must carry on: the refusal is caught inside the
+ * statement, because a failed statement would abort the migration's transaction.
+ */
+describe('0000_app_role run by an owner that may not grant the app role', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const appRole = `ol_test_app_${suffix}`;
+  const owner = `ol_test_owner_${suffix}`;
+  const password = randomBytes(12).toString('hex');
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  let asOwner: pg.Client;
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(ensureRoleStatement(appRole));
+    await admin.query(`create role ${owner} login createdb password '${password}'`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.username = owner;
+    url.password = password;
+    asOwner = new pg.Client({ connectionString: url.toString() });
+    await asOwner.connect();
+  });
+  afterAll(async () => {
+    await asOwner?.end();
+    await admin.query(`drop role if exists ${owner}`).catch(() => undefined);
+    await admin.query(`drop role if exists ${appRole}`).catch(() => undefined);
+    await admin.end();
+  });
+
+  const isMember = async (role: string, member: string) =>
+    (await admin.query("select pg_has_role($1, $2, 'member') as m", [member, role])).rows[0].m as boolean;
+
+  it('the transaction carries on without the membership (a bare grant would have aborted it)', async () => {
+    await asOwner.query('begin');
+    try {
+      await asOwner.query(joinRoleStatement(appRole));
+      await expect(asOwner.query('select 1 as ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+    } finally {
+      await asOwner.query('rollback');
+    }
+    expect(await isMember(appRole, owner)).toBe(false);
+    // What the statement guards against: the refusal itself, which aborts the transaction around it.
+    await asOwner.query('begin');
+    try {
+      await expect(asOwner.query(`grant ${appRole} to current_user`)).rejects.toMatchObject({ code: '42501' });
+      await expect(asOwner.query('select 1')).rejects.toMatchObject({ code: '25P02' });
+    } finally {
+      await asOwner.query('rollback');
+    }
+  });
+
+  it('a user that may grant it (here the superuser) becomes a member', async () => {
+    const members = async () =>
+      (await admin.query(
+        `select count(*)::int as n from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
+          where r.rolname = $1 and u.rolname = current_user`,
+        [appRole],
+      )).rows[0].n as number;
+    expect(await members()).toBe(0);
+    await admin.query(joinRoleStatement(appRole));
+    try {
+      expect(await members()).toBe(1);
+    } finally {
+      await admin.query(`revoke ${appRole} from current_user`);
+    }
+  });
+
+  it('refuses a role name that is not an identifier', () => {
+    expect(() => joinRoleStatement('app to x; --')).toThrow('identifier');
   });
 });

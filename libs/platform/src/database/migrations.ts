@@ -14,7 +14,7 @@ const baseline: Record<string, Migration> = {
       // databases migrated at once on a fresh server both see no role; the loser of the race gets
       // duplicate_object or, while the winner's insert is in flight, unique_violation on pg_authid.
       await sql.raw(ensureRoleStatement(APP_ROLE)).execute(db);
-      await sql.raw(`grant ${APP_ROLE} to current_user`).execute(db).catch(() => undefined);
+      await sql.raw(joinRoleStatement(APP_ROLE)).execute(db);
       await sql.raw(`grant connect on database "${await currentDatabase(db)}" to ${APP_ROLE}`).execute(db);
     },
   },
@@ -28,6 +28,19 @@ export function ensureRoleStatement(role: string): string {
          create role ${role} nologin;
        end if;
      exception when duplicate_object or unique_violation then null; end $$`;
+}
+
+/**
+ * Makes the migrating user a member of `role` where it may grant that (superuser, or admin of the
+ * role); an owner without that right carries on without it. The refusal is caught in the
+ * statement: a failed statement would abort the migration's transaction, so catching it in the
+ * caller (as this once did) could only turn it into a failure of the next statement.
+ */
+export function joinRoleStatement(role: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error('role name must be a lower-case identifier');
+  return `do $$ begin
+       execute format('grant %I to %I', '${role}', current_user);
+     exception when insufficient_privilege or invalid_grant_operation then null; end $$`;
 }
 
 async function currentDatabase(db: Kysely<any>): Promise<string> {
