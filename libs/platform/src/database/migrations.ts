@@ -32,15 +32,20 @@ export function ensureRoleStatement(role: string): string {
 
 /**
  * Makes the migrating user a member of `role` where it may grant that (superuser, or admin of the
- * role); an owner without that right carries on without it. The refusal is caught in the
- * statement: a failed statement would abort the migration's transaction, so catching it in the
- * caller (as this once did) could only turn it into a failure of the next statement.
+ * role); an owner without that right carries on without it (with a warning: its app connections
+ * then need APP_DATABASE_URL, since `set role` to the app role needs the membership). Only that
+ * refusal is caught, in the statement: a failed statement would abort the migration's
+ * transaction, so catching it in the caller (as this once did) could only fail the next one.
+ * Anything else fails the migration, notably a circular membership (the app role already a
+ * member of the owner, so it would inherit the owner's rights over the event history).
  */
 export function joinRoleStatement(role: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error('role name must be a lower-case identifier');
   return `do $$ begin
-       execute format('grant %I to %I', '${role}', current_user);
-     exception when insufficient_privilege or invalid_grant_operation then null; end $$`;
+       grant ${role} to current_user;
+     exception when insufficient_privilege then
+       raise warning 'the migrating user may not join role ${role}; app connections need APP_DATABASE_URL';
+     end $$`;
 }
 
 async function currentDatabase(db: Kysely<any>): Promise<string> {
