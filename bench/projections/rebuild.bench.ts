@@ -2,7 +2,7 @@
  * rebuild: events/s of a full rebuild of every read model (one pass over the log into shadow
  * tables, then the swap) vs reading and decrypting the same events without projecting, both with
  * a cold key cache and the same reader (batches of 1,000, 16 decryptions in flight). For the
- * analysis only, it also prints both with every key already cached: 40-46% of the cold read is
+ * analysis only, it also prints both with every key already cached: 37-46% of the cold read is
  * loading keys (one keyvault query and unwrap per stream), work the rebuild does too.
  */
 import { DataKeys, DekCache, EncryptedEventStore, KeyStore } from '@ortholedger/crypto';
