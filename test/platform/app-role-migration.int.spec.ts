@@ -50,10 +50,11 @@ describe('0000_app_role when two databases are migrated at once on a fresh serve
 
 /**
  * 0000_app_role also makes the migrating user a member of the app role. An owner that may not
- * grant it (no superuser, no admin option) must carry on: the refusal is caught inside the
- * statement, because a failed statement would abort the migration's transaction.
+ * grant it (no superuser, no admin option) must carry on: that refusal is caught inside the
+ * statement, because a failed statement would abort the migration's transaction. Any other
+ * refusal (a circular membership) must still fail the migration.
  */
-describe('0000_app_role run by an owner that may not grant the app role', () => {
+describe('0000_app_role joining the app role', () => {
   const suffix = randomBytes(4).toString('hex');
   const appRole = `ol_test_app_${suffix}`;
   const owner = `ol_test_owner_${suffix}`;
@@ -78,7 +79,7 @@ describe('0000_app_role run by an owner that may not grant the app role', () => 
     await admin.end();
   });
 
-  it('the transaction carries on without the membership (a bare grant would have aborted it)', async () => {
+  it('an owner that may not grant it carries on without the membership (a bare grant would have aborted the transaction)', async () => {
     const warnings: string[] = [];
     const onNotice = (notice: { severity?: string; message?: string }) => warnings.push(`${notice.severity}: ${notice.message}`);
     asOwner.on('notice', onNotice);
