@@ -123,6 +123,22 @@ describe('patient search through the clinic API', () => {
     expect((await h.call(orthoA, 'GET', `/patients/search?name=${encodeURIComponent(p.name.family)}`)).status).not.toBe(200);
   }, 30_000);
 
+  it('search terms sent as JSON numbers are refused (400) and never reach the audit table, whatever row the request left', async () => {
+    const correlation = randomUUID();
+    // Digits no uuid, timestamp or counter of this run contains by chance.
+    const chart = 48213907;
+    const dob = 20120405;
+    const res = await h.call(orthoA, 'POST', '/patients/search', { chartNumber: chart, dateOfBirth: dob, page: 1 }, { 'x-correlation-id': correlation });
+    expect(res.status).toBe(400);
+    const rows = await h.auditRows('correlation_id = $1', [correlation]);
+    expect(rows.length).toBeGreaterThan(0);
+    const text = JSON.stringify(rows);
+    expect(text).not.toContain(String(chart));
+    expect(text).not.toContain(String(dob));
+    // The counter survives, and the dropped fields are counted.
+    expect(rows.some((r) => r.params?.['body.page'] === 1 && r.params?.redacted === 2)).toBe(true);
+  }, 30_000);
+
   it('if the rows naming the returned patients cannot be written, the request fails closed: 503, no patient data', async () => {
     const p = seeded.find((s) => s.clinicId === clinicA && s.careTeam.includes(orthoA.id))!;
     const audit = h.app.get(AuditService);

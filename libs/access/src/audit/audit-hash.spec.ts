@@ -27,6 +27,14 @@ describe('audit rows carry no free text', () => {
     expect(JSON.stringify(out)).not.toMatch(/Smith|Jane/);
   });
 
+  it('numbers are kept only for known counters: a chart number or date of birth sent as a number is dropped', () => {
+    const out = redactParams({
+      query: { page: 2 },
+      body: { chartNumber: 48213, dateOfBirth: 20120405, phone: 5550100, tooth: 16, planVersion: 2, stageFrom: 1, stageTo: 10, pageSize: 20 },
+    });
+    expect(out).toEqual({ 'query.page': 2, 'body.planVersion': 2, 'body.stageFrom': 1, 'body.stageTo': 10, 'body.pageSize': 20, redacted: 4 });
+  });
+
   it('the hash covers position, content and the previous link', () => {
     const base = { ...sanitiseAuditRecord({ action: 'auth.login', outcome: 'denied', status: 401 }, new Date(1000)), seq: 1 };
     const h = auditRowHash(base, GENESIS_HASH);
