@@ -77,6 +77,38 @@ describe('DekCache', () => {
     expect(await pending).toBe(false);
   });
 
+  it.each([
+    ['evictWhere', (cache: DekCache) => cache.evictWhere((id) => id.startsWith('s#'))],
+    ['evict', (cache: DekCache) => cache.evict('s#1')],
+    ['clear', (cache: DekCache) => cache.clear()],
+  ])('an eviction (%s) during a load in flight: the late key is zeroed and never cached, waiters load again', async (_, evictNow) => {
+    // An erasure commits while the key provider call for the same key is out.
+    const cache = new DekCache({ now: () => 0 });
+    const late = key();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      if (loads === 1) {
+        await gate;
+        return late;
+      }
+      throw new Error('data key destroyed'); // what the key vault says once the erasure has committed
+    };
+    const waiting = cache.use('s#1', load, (k) => k.key.toString('hex'));
+    await Promise.resolve();
+    evictNow(cache);
+    // A caller arriving after the eviction does not join the old load.
+    const after = cache.use('s#1', load, (k) => k.key.toString('hex'));
+    await expect(after).rejects.toThrow('data key destroyed');
+    release();
+    await expect(waiting).rejects.toThrow('data key destroyed');
+    expect(cache.peek('s#1')).toBeUndefined();
+    expect(late.key.every((x) => x === 0)).toBe(true);
+    expect(loads).toBe(3);
+  });
+
   it('a failed load is not cached and is retried by the next caller', async () => {
     const cache = new DekCache({ now: () => 0 });
     await expect(cache.use('a', async () => Promise.reject(new Error('down')), () => 1)).rejects.toThrow('down');

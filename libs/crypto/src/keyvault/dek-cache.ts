@@ -11,6 +11,12 @@ interface Entry {
   alive: boolean;
 }
 
+/** A load in flight. `cancelled` by an eviction of its id: its key is zeroed on arrival, never cached. */
+interface Load {
+  promise: Promise<Entry>;
+  cancelled: boolean;
+}
+
 export interface DekCacheOptions {
   /** Most unwrapped keys held at once (default 10,000). */
   maxEntries?: number;
@@ -23,11 +29,13 @@ export interface DekCacheOptions {
  * Bounded LRU with TTL for unwrapped data keys. Misses are single-flight (one provider call per
  * key however many readers wait), and evicted keys are zeroed. Keys are handed to a synchronous
  * callback only, checked alive in the same tick, so a key zeroed by a concurrent eviction is never
- * used to encrypt.
+ * used to encrypt. An eviction also cancels a load of the same id still in flight (an erasure can
+ * commit while a key provider call is out): the key it brings is zeroed instead of cached, and
+ * its waiters load again, which finds the key destroyed.
  */
 export class DekCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly pending = new Map<string, Promise<Entry>>();
+  private readonly pending = new Map<string, Load>();
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -84,8 +92,10 @@ export class DekCache {
   evict(id: string): void {
     const entry = this.entries.get(id);
     if (entry) this.drop(id, entry);
+    this.cancel(id);
   }
 
+  /** Evicts the cached keys, and cancels the loads in flight, whose ids match; returns how many keys were cached. */
   evictWhere(predicate: (id: string) => boolean): number {
     let count = 0;
     for (const [id, entry] of [...this.entries]) {
@@ -94,6 +104,7 @@ export class DekCache {
         count++;
       }
     }
+    for (const id of [...this.pending.keys()]) if (predicate(id)) this.cancel(id);
     return count;
   }
 
@@ -104,6 +115,7 @@ export class DekCache {
 
   clear(): void {
     for (const [id, entry] of [...this.entries]) this.drop(id, entry);
+    for (const id of [...this.pending.keys()]) this.cancel(id);
   }
 
   close(): void {
@@ -126,15 +138,30 @@ export class DekCache {
   }
 
   private loadOnce(id: string, load: () => Promise<CachedKey>): Promise<Entry> {
-    let promise = this.pending.get(id);
-    if (!promise) {
-      this.missCount++;
-      promise = load()
-        .then((value) => this.insert(id, value))
-        .finally(() => this.pending.delete(id));
-      this.pending.set(id, promise);
-    }
-    return promise;
+    const inFlight = this.pending.get(id);
+    if (inFlight) return inFlight.promise;
+    this.missCount++;
+    const slot: Load = { promise: undefined as unknown as Promise<Entry>, cancelled: false };
+    slot.promise = load()
+      .then((value) => {
+        if (!slot.cancelled) return this.insert(id, value);
+        // Evicted while it was loading: zero it and hand back a dead entry, so `use` loads again.
+        value.key.fill(0);
+        return { value, expiresAt: 0, alive: false };
+      })
+      .finally(() => {
+        if (this.pending.get(id) === slot) this.pending.delete(id);
+      });
+    this.pending.set(id, slot);
+    return slot.promise;
+  }
+
+  /** Later callers start a fresh load; the cancelled one's key is zeroed when it arrives. */
+  private cancel(id: string): void {
+    const slot = this.pending.get(id);
+    if (!slot) return;
+    slot.cancelled = true;
+    this.pending.delete(id);
   }
 
   private insert(id: string, value: CachedKey): Entry {
