@@ -8,7 +8,7 @@ import { LockSession, lockName } from './lock-session';
 import type { Projection } from './projection';
 import { ProjectionRunner, type RunnerLog } from './projection-runner';
 import { runLive } from './run-loops';
-import { sleep } from './transient';
+import { describeError, sleep } from './transient';
 
 export interface ProjectionHostOptions {
   /** The app pool: Kysely writes go through it; the lock session connects with its settings. */
@@ -83,7 +83,10 @@ export class ProjectionHost {
         }
         const held: Projection[] = [];
         for (const p of this.options.projections) if (await this.session.tryLock(lockName(p.name, 'live'))) held.push(p);
-        if (held.length !== (this.runner?.active.length ?? 0) + (this.runner?.failures.size ?? 0)) {
+        // A new runner when the locks held changed, or when a rebuild swapped in a projection this one had stopped.
+        const resumable = (await this.runner?.rebuiltSinceStopped()) ?? [];
+        if (resumable.length > 0) log?.info({ projections: resumable }, 'stopped projection rebuilt; resuming it');
+        if (resumable.length > 0 || held.length !== (this.runner?.active.length ?? 0) + (this.runner?.failures.size ?? 0)) {
           this.runner = new ProjectionRunner({ db: this.options.db, source: this.options.source, projections: held, target: 'live', batchSize: this.options.batchSize, log });
           await this.runner.init();
           if (held.length > 0) log?.info({ projections: held.map((p) => p.name) }, 'projection runner leading');
@@ -104,7 +107,8 @@ export class ProjectionHost {
     const timer = setTimeout(stop, ms);
     this.controller.signal.addEventListener('abort', stop, { once: true });
     try {
-      if (!this.runner || this.runner.active.length === 0) return await sleep(ms, slice.signal);
+      if (!this.runner) return await sleep(ms, slice.signal);
+      if (this.runner.active.length === 0) return await this.sweepOnly(this.runner, slice.signal);
       await runLive(this.runner, {
         signal: slice.signal,
         log: this.options.log,
@@ -119,6 +123,25 @@ export class ProjectionHost {
       clearTimeout(timer);
       this.controller.signal.removeEventListener('abort', stop);
       if (this.sessionLost) this.runner = undefined;
+    }
+  }
+
+  /**
+   * Every projection held here has stopped: nothing advances, but erasures must still reach their
+   * tables (an erased patient's rows go whatever the checkpoint), so sweep on each notification.
+   */
+  private async sweepOnly(runner: ProjectionRunner, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      if (this.sweepRequested) {
+        this.sweepRequested = false;
+        try {
+          await runner.sweep();
+        } catch (error) {
+          this.sweepRequested = true;
+          this.options.log?.warn({ ...describeError(error) }, 'erasure sweep of stopped projections failed; retrying');
+        }
+      }
+      await this.wait(signal);
     }
   }
 

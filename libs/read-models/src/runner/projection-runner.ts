@@ -42,6 +42,22 @@ interface Member {
   checkpoint: Checkpoint;
 }
 
+/** A projection this runner stopped: it advances no more, but erasures still reach its tables. */
+interface Stopped {
+  readonly projection: Projection;
+  /** The checkpoint's generation when it stopped: a swap (a rebuild) bumps it. */
+  readonly generation: number;
+}
+
+/** Refused: the live checkpoint was built by a newer release of the projection than this process runs. */
+export class NewerProjectionVersion extends Error {
+  readonly code = 'PROJECTION.VERSION_NEWER';
+  constructor(projection: string, stored: number, running: number) {
+    super(`${projection} was built by version ${stored}; this process runs version ${running} and leaves it to the newer release`);
+    this.name = 'NewerProjectionVersion';
+  }
+}
+
 class Fenced extends Error {
   constructor(readonly projection: string) {
     super(`checkpoint of ${projection} moved under this runner`);
@@ -68,6 +84,7 @@ export class ProjectionRunner {
   /** Committed batches, and batches refused because another runner or a swap moved a checkpoint first. */
   readonly counters = { committed: 0, fenced: 0 };
   private readonly members = new Map<string, Member>();
+  private readonly stopped = new Map<string, Stopped>();
   private readonly batchSize: number;
   private readonly log: RunnerLog;
   private readonly reader: BatchReader;
@@ -96,12 +113,26 @@ export class ProjectionRunner {
     for (const projection of this.options.projections) {
       const checkpoint = await CheckpointStore.ensure(this.options.db, projection.name, this.options.target, projection.version);
       this.members.set(projection.name, { projection, checkpoint });
+      await this.refuseNewer(projection.name);
     }
   }
 
   /** Stops advancing a projection (its lock was lost); its checkpoint stays where it committed. */
   drop(projection: string): void {
     this.members.delete(projection);
+    this.stopped.delete(projection);
+  }
+
+  /**
+   * Projections this runner stopped whose live checkpoint has been replaced since, by a rebuild's
+   * swap (a new generation, no failure): a fresh runner should take them up again.
+   */
+  async rebuiltSinceStopped(): Promise<string[]> {
+    if (this.stopped.size === 0) return [];
+    const rows = await CheckpointStore.all(this.options.db);
+    return [...this.stopped].filter(([name, { generation }]) =>
+      rows.some((r) => r.projection === name && r.target === this.options.target && r.generation !== generation && r.failure === null),
+    ).map(([name]) => name);
   }
 
   /**
@@ -147,9 +178,9 @@ export class ProjectionRunner {
     throw new Error('projection batch could not be applied');
   }
 
-  /** Erasures only (no new events): called when idle and on erasure notifications. */
+  /** Erasures only (no new events): called when idle and on erasure notifications, for stopped projections too. */
   async sweep(): Promise<void> {
-    if (this.members.size === 0) return;
+    if (this.members.size === 0 && this.stopped.size === 0) return;
     await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
   }
 
@@ -159,9 +190,11 @@ export class ProjectionRunner {
     const body = async (trx: Kysely<ReadModelDatabase>) => {
       const ctx = { db: trx.withSchema(schemaOf(target)), schema: schemaOf(target) };
       // Every checkpoint row first, in name order (as a swap locks them), before any table is written:
-      // no deadlock with a swap, and a runner that lost its lock or raced a swap stops here.
+      // no deadlock with a swap, and a runner that lost its lock or raced a swap stops here. Stopped
+      // projections' rows too: their erasures are swept below, and a swap must not move their tables meanwhile.
       const names = [...plans.keys()].sort();
-      const locked = await CheckpointStore.lockMany(trx, names, target);
+      const stopped = [...this.stopped.values()].map((s) => s.projection);
+      const locked = await CheckpointStore.lockMany(trx, [...names, ...stopped.map((p) => p.name)].sort(), target);
       for (const name of names) {
         const member = this.members.get(name)!;
         const row = locked.get(name);
@@ -191,7 +224,8 @@ export class ProjectionRunner {
         const again = [...subjects].filter((s) => erased.has(s));
         if (again.length > 0) await this.members.get(name)!.projection.eraseSubjects(again, ctx);
       }
-      for (const subject of await sweepErasuresMany(trx, names.map((n) => this.members.get(n)!.projection), target, ctx)) notice.erased.add(subject);
+      // Deleting an erased patient's rows does not depend on how far a projection got: a stopped one is swept as well.
+      for (const subject of await sweepErasuresMany(trx, [...names.map((n) => this.members.get(n)!.projection), ...stopped], target, ctx)) notice.erased.add(subject);
       const moves = names.flatMap((name) => {
         const plan = plans.get(name)!;
         return plan.advanceTo ? [{ projection: name, position: plan.advanceTo, seen: plan.seen, lastEventAt: plan.lastEventAt }] : [];
@@ -225,12 +259,35 @@ export class ProjectionRunner {
     const member = this.members.get(name);
     const fresh = await CheckpointStore.get(this.options.db, name, this.options.target);
     if (member && fresh) member.checkpoint = fresh;
+    await this.refuseNewer(name);
+  }
+
+  /**
+   * A rolling upgrade: a newer release rebuilt the projection (a higher version on its checkpoint)
+   * while this process still holds the lock. Its older code would apply events the new version
+   * reads differently (or not at all) and advance the checkpoint past them, so it stops instead,
+   * with an alert, and leaves the projection to the newer release.
+   */
+  private async refuseNewer(name: string): Promise<void> {
+    const member = this.members.get(name);
+    if (!member || member.checkpoint.version <= member.projection.version) return;
+    const { code, detail } = describeError(new NewerProjectionVersion(name, member.checkpoint.version, member.projection.version));
+    this.members.delete(name);
+    this.stopped.set(name, { projection: member.projection, generation: member.checkpoint.generation });
+    this.failures.set(name, { code, detail });
+    // Not recorded on the checkpoint: the row is the newer release's, whose runner takes over once this process lets go.
+    this.log.error(
+      { alert: 'projection_stopped', projection: name, target: this.options.target, code },
+      'a newer release has rebuilt this projection; this process stops advancing it and leaves it to that release',
+    );
   }
 
   private async fail(name: string, plan: MemberPlan): Promise<void> {
     const { code, detail } = describeError(plan.poison);
     const poison = plan.poison instanceof PoisonEvent ? plan.poison : undefined;
+    const member = this.members.get(name);
     this.members.delete(name);
+    if (member) this.stopped.set(name, { projection: member.projection, generation: member.checkpoint.generation });
     this.failures.set(name, { code, detail });
     this.log.error(
       {
