@@ -88,4 +88,15 @@ describe('lag in /health/ready and `projections status`; a poison event stops on
     expect(status.stdout).toContain('STOPPED PROJECTION.POISON_EVENT');
     expect(status.stdout).not.toContain(marker);
   }, 60_000);
+
+  it('while the directory and care team are stopped, search and the case list refuse (503) rather than scope by a frozen care team', async () => {
+    const search = await h.call(ortho, 'POST', '/patients/search', { name: 'a' });
+    expect(search.status).toBe(503);
+    expect(search.body).toMatchObject({ code: 'READ_MODEL.STOPPED' });
+    expect(search.body.results).toBeUndefined();
+    const list = await h.call(ortho, 'GET', '/case-board?limit=5');
+    expect(list.status).toBe(503);
+    expect(list.body).toMatchObject({ code: 'READ_MODEL.STOPPED' });
+    expect(list.body.cases).toBeUndefined();
+  }, 30_000);
 });

@@ -37,6 +37,11 @@ export interface ReadModelServices {
   readonly caseBoard: CaseBoardQueries;
   readonly timeline: CaseTimelineQueries;
   statuses(): Promise<ProjectionStatus[]>;
+  /**
+   * Which of `projections` are stopped (a failure recorded on the live checkpoint): queries whose
+   * access scoping rests on them refuse to answer rather than scope by a frozen care team or clinic.
+   */
+  stoppedAmong(projections: readonly string[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -77,6 +82,14 @@ export async function createReadModelServices(deps: ReadModelDeps): Promise<Read
     caseBoard: new CaseBoardQueries(deps.pools.app, keys),
     timeline: new CaseTimelineQueries(deps.pools.app, keys),
     statuses: () => projectionStatuses(db, source, projections),
+    async stoppedAmong(names) {
+      const { rows } = await deps.pools.app.query<{ projection: string }>({
+        name: 'read_models_stopped_among',
+        text: "select projection from read_models.projection_checkpoints where target = 'live' and projection = any($1::text[]) and failed_at is not null order by projection",
+        values: [names],
+      });
+      return rows.map((r) => r.projection);
+    },
     async close() {
       await host.stop();
       await search.stop();

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { scopeMatches } from '@ortholedger/access';
 import type { ReadModelServices } from '@ortholedger/read-models';
-import { searchUnavailable } from '../query-errors';
+import { assertServing, searchUnavailable } from '../query-errors';
 import { READ_MODELS } from '../read-models.tokens';
 import { SearchPatientsQuery } from './search-patients.query';
 import type { SearchPatientsResponse } from './search-patients.request.dto';
@@ -10,7 +10,8 @@ import type { SearchPatientsResponse } from './search-patients.request.dto';
 /**
  * Ranks in the process's decrypted index (access scopes applied first), then loads the page's
  * records from patient_directory and checks the scope again on them: a transfer or erasure that
- * landed between index and row never leaks a record.
+ * landed between index and row never leaks a record. While the directory projection is stopped,
+ * its care teams and clinics are frozen (a removal or transfer would not reach them): no answer.
  */
 @QueryHandler(SearchPatientsQuery)
 export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery> {
@@ -19,6 +20,7 @@ export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery>
   async execute({ request, filter }: SearchPatientsQuery): Promise<SearchPatientsResponse> {
     const { search, directory } = this.readModels;
     if (!search.ready && !(await search.whenReady(2000))) throw searchUnavailable();
+    await assertServing(this.readModels, ['patient_directory']);
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? 20;
     const found = search.search(
