@@ -72,6 +72,29 @@ describe('case board and history pages through the clinic API', () => {
     expect(outside.body.cases).toEqual([]);
   }, 30_000);
 
+  it('an orthodontist\'s clinic list holds exactly the cases of their care-team patients, over every page (a same-clinic colleague\'s other patients never)', async () => {
+    const all = async (who: typeof ortho) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 50; page++) {
+        const res = await h.call(who, 'GET', `/case-board?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(res.status).toBe(200);
+        ids.push(...res.body.cases.map((c: { caseId: string }) => c.caseId));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      return ids.sort();
+    };
+    for (const who of [ortho, colleague]) {
+      const { rows: team } = await h.db.pools.owner.query<{ patient_id: string }>('select patient_id from read_models.care_team where user_id = $1', [who.id]);
+      const patients = new Set(team.map((t) => t.patient_id));
+      const want = boardRows.filter((r) => patients.has(r.patient_id)).map((r) => r.case_id).sort();
+      expect(want.length).toBeGreaterThan(0);
+      expect(want.length).toBeLessThan(boardRows.length); // the colleague's own patients exist: the scope has something to leave out
+      expect(await all(who)).toEqual(want);
+    }
+  }, 60_000);
+
   it('case card and history pages: in order, paged, with actors; 403 for another clinic; summary only for clinical readers', async () => {
     const row = boardRows.find((r) => r.treating_orthodontist_id === ortho.id && r.status !== 'Open')!;
     const card = await h.call(ortho, 'GET', `/case-board/${row.case_id}`);
@@ -110,6 +133,21 @@ describe('case board and history pages through the clinic API', () => {
     const named = rows.filter((r) => r.reason === 'in_results');
     expect(named.map((r) => r.patient_id).sort()).toEqual(listed);
     for (const r of named) expect(r).toMatchObject({ actor_id: ortho.id, purpose: 'work_queue', correlation_id: rows[0].correlation_id });
+  }, 30_000);
+
+  it('a list that carries clinical summaries audits each of those cases as a clinical read; a list without them audits none', async () => {
+    const clinicalRows = async (correlationId: string) => h.auditRows("action = 'case.read_clinical' and correlation_id = $1", [correlationId]);
+    const list = await h.call(ortho, 'GET', '/case-board?limit=5');
+    expect(list.status).toBe(200);
+    const shown = list.body.cases.filter((c: { summary?: unknown }) => c.summary !== undefined) as { caseId: string; patientId: string }[];
+    expect(shown.length).toBeGreaterThan(0);
+    const rows = await clinicalRows(list.headers['x-correlation-id'] as string);
+    expect(rows.map((r) => [r.resource_id, r.patient_id]).sort()).toEqual(shown.map((c) => [c.caseId, c.patientId]).sort());
+    for (const r of rows) expect(r).toMatchObject({ actor_id: ortho.id, outcome: 'granted', reason: 'in_results', resource_type: 'case', purpose: 'work_queue' });
+    const staffList = await h.call(staff, 'GET', '/case-board?limit=5');
+    expect(staffList.status).toBe(200);
+    expect(staffList.body.cases.length).toBeGreaterThan(0);
+    expect(await clinicalRows(staffList.headers['x-correlation-id'] as string)).toEqual([]);
   }, 30_000);
 
   it('a case card also audits whether its clinical summary was disclosed or withheld', async () => {

@@ -27,6 +27,13 @@ export interface AuthorizeOptions {
    * `collection` on patient resources.
    */
   readonly returnsPatients?: (response: any) => readonly string[];
+  /**
+   * Collections whose rows may carry the content of a second action (a case list with clinical
+   * summaries for the rows the caller may read clinically): the records that carry it, each audited
+   * as `<resource>.<action>` (e.g. `case.read_clinical`) with its own id and patient, reason
+   * `in_results`, before the response leaves. "Who read this case's diagnosis" then counts lists too.
+   */
+  readonly returnsDisclosed?: { readonly action: string; readonly records: (response: any) => readonly { readonly id: string; readonly patientId: string }[] };
   /** Purpose of use written to the audit row (a code, e.g. `treatment`). */
   readonly purpose?: string;
   /**

@@ -40,11 +40,18 @@ export class AuditOutcomeInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const meta = this.reflector.getAllAndOverride<AccessRouteMeta | undefined>(ACCESS_ROUTE, [context.getHandler(), context.getClass()]);
     const returnsPatients = meta?.kind === 'authorize' ? meta.options.returnsPatients : undefined;
+    const returnsDisclosed = meta?.kind === 'authorize' ? meta.options.returnsDisclosed : undefined;
+    const resource = meta?.kind === 'authorize' ? meta.resource : undefined;
     return next.handle().pipe(
       mergeMap(async (response: unknown) => {
         const access = request.access;
         await access?.written;
-        if (returnsPatients && access?.audited) await this.recordResults(request, returnsPatients(response));
+        if (access?.audited) {
+          await Promise.all([
+            returnsPatients ? this.recordResults(request, returnsPatients(response)) : undefined,
+            returnsDisclosed ? this.recordDisclosed(request, `${resource}.${returnsDisclosed.action}`, resource!, returnsDisclosed.records(response)) : undefined,
+          ]);
+        }
         return response;
       }),
       catchError((error: unknown) => {
@@ -61,6 +68,21 @@ export class AuditOutcomeInterceptor implements NestInterceptor {
         };
         return from(recorded()).pipe(mergeMap(() => throwError(() => error)));
       }),
+    );
+  }
+
+  /** One row per record of the response that carries a disclosed action's content (see AuthorizeOptions.returnsDisclosed). */
+  private async recordDisclosed(request: FastifyRequest, action: string, resourceType: string, records: readonly { id: string; patientId: string }[]): Promise<void> {
+    const access = request.access!;
+    const meta = requestMeta(request);
+    const unique = new Map(records.filter((r) => isUuid(r.id) && isUuid(r.patientId)).map((r) => [r.id, r.patientId]));
+    await Promise.all(
+      [...unique].map(([id, patientId]) =>
+        this.audit.record({
+          ...meta, ...who(access.subject), action, resourceType, resourceId: id, patientId, outcome: 'granted', reason: 'in_results',
+          policyVersion: access.decision?.policyVersion, purpose: access.purpose,
+        }),
+      ),
     );
   }
 

@@ -20,6 +20,8 @@ export class ListCasesController {
     collection: true,
     purpose: 'work_queue',
     returnsPatients: (response: ListCasesResponse) => response.cases.map((c) => c.patientId),
+    // The rows that carry a clinical summary are clinical reads of those cases, as on the case card.
+    returnsDisclosed: { action: 'read_clinical', records: (response: ListCasesResponse) => response.cases.filter((c) => c.summary !== undefined).map((c) => ({ id: c.caseId, patientId: c.patientId })) },
   })
   @ApiOkResponse({ description: 'cases by status or next action, newest activity first, one page' })
   list(
