@@ -45,6 +45,15 @@ describe('case board and history pages through the clinic API', () => {
     expect(want.length).toBeGreaterThan(0);
   }, 30_000);
 
+  it('a history page with an out-of-range or empty `after` is a 400, never a 500 or a silently shifted page', async () => {
+    const row = boardRows.find((r) => r.treating_orthodontist_id === ortho.id)!;
+    for (const after of ['1e21', '9007199254740993', '', '-2', '1.5', 'x']) {
+      const res = await h.call(ortho, 'GET', `/case-board/${row.case_id}/timeline?after=${after}`);
+      expect([after, res.status]).toEqual([after, 400]);
+    }
+    expect((await h.call(ortho, 'GET', `/case-board/${row.case_id}/timeline?after=-1`)).status).toBe(200);
+  }, 30_000);
+
   it('a crafted cursor is a 400 with nothing read, never a 500', async () => {
     const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
     const good = { u: '2026-01-02T03:04:05.678Z', id: '7d9f1c1e-4b6a-4c3e-9f0a-2b1c3d4e5f60' };

@@ -1,14 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { TimelineEntry } from '@ortholedger/read-models';
 
 export class CaseTimelineRequest {
   @ApiPropertyOptional({ description: 'revision after which the page starts (nextAfter of the previous page)' })
   @IsOptional()
-  @Type(() => Number)
+  // An empty `after=` is a mistake, not revision 0 (which would skip the case's first entry): NaN fails IsInt.
+  @Transform(({ value }) => (value === '' ? Number.NaN : Number(value)))
   @IsInt()
   @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
