@@ -11,6 +11,15 @@ const index = (column: string, normaliser = normalise.text, extra = {}) =>
   new BlindIndex(root, { table: 'patient_directory', column, index: 'exact', normalise: normaliser, ...extra });
 
 describe('blind index', () => {
+  it('a root key holds its material in its own allocation (not the shared Buffer pool), so close() leaves no copy', () => {
+    const material = Buffer.from(randomBytes(32)); // a pooled copy, as a caller may pass
+    const key = RootKey.fromMaterial('blind-index', material);
+    const held = (key as unknown as { material: Buffer }).material;
+    expect(held.buffer.byteLength).toBe(32);
+    key.close();
+    expect(held.every((b) => b === 0)).toBe(true);
+  });
+
   it('equal normalised inputs give equal indexes', () => {
     const name = index('last_name');
     expect(name.computeHex('  Müller ')).toBe(name.computeHex('MÜLLER'));

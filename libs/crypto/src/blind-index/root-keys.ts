@@ -43,7 +43,10 @@ export class RootKey {
   /** For tests and tools that hold the material already. */
   static fromMaterial(name: string, material: Buffer): RootKey {
     if (material.length !== 32) throw new RangeError('a root key is 32 bytes');
-    return new RootKey(name, Buffer.from(material));
+    // Its own allocation, not a slice of the shared pool, so close() leaves no copy beside other data.
+    const own = Buffer.alloc(32);
+    material.copy(own);
+    return new RootKey(name, own);
   }
 
   /** HKDF-SHA256 with a per-use salt and the canonical JSON of `info` as context. */

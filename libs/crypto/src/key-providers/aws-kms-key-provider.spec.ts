@@ -31,6 +31,12 @@ describe('AwsKmsKeyProvider (aws-sdk-client-mock)', () => {
     expect(reencrypt.DestinationKeyId).toBe(KEY_ALIAS);
   });
 
+  it('unwrapped keys are their own allocations, not slices of the shared Buffer pool (zeroing them leaves no copy)', async () => {
+    const key = await provider.generateDataKey(ctx);
+    const unwrapped = await provider.decryptDataKey(key.wrapped, ctx);
+    expect([key.plaintext.buffer.byteLength, unwrapped.buffer.byteLength]).toEqual([32, 32]);
+  });
+
   it('a wrapped key moved to another stream does not unwrap (context mismatch)', async () => {
     const key = await provider.generateDataKey(ctx);
     const error = await provider.decryptDataKey(key.wrapped, { ...ctx, stream: 'case-00000000-0000-4000-8000-000000000000' }).catch((e) => e);

@@ -118,9 +118,14 @@ function toContext(context: KeyContext): Record<string, string> {
   return { stream: context.stream, purpose: context.purpose };
 }
 
-/** Copies the SDK's plaintext into a Buffer we own and zeroes the original. */
+/**
+ * Copies the SDK's plaintext into a Buffer we own and zeroes the original. Its own allocation, not
+ * a slice of Node's shared pool (`Buffer.from` pools small copies): zeroing it later leaves no copy
+ * of the key beside other data.
+ */
 function takeBuffer(bytes: Uint8Array): Buffer {
-  const copy = Buffer.from(bytes);
+  const copy = Buffer.alloc(bytes.length);
+  copy.set(bytes);
   bytes.fill(0);
   return copy;
 }

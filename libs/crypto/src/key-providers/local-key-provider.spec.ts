@@ -35,6 +35,8 @@ describe('LocalKeyProvider', () => {
     const flipped = Buffer.from(key.wrapped);
     flipped[30] ^= 1;
     await expect(provider.decryptDataKey(flipped, ctx)).rejects.toBeInstanceOf(KeyUnwrapFailed);
+    // Its own allocation, not a slice of the shared Buffer pool: zeroing it leaves no copy.
+    expect((await provider.decryptDataKey(key.wrapped, ctx)).buffer.byteLength).toBe(32);
   });
 
   it('rotates: new keys use the new version, old wrapped keys still open, re-wrap moves them, retire deletes the old material', async () => {

@@ -58,11 +58,18 @@ export class LocalKeyProvider implements KeyProvider {
     const decipher = createDecipheriv('aes-256-gcm', master, wrapped.subarray(HEADER, HEADER + NONCE));
     decipher.setAAD(Buffer.concat([wrapped.subarray(0, HEADER), canonicalBytes(context)]));
     decipher.setAuthTag(wrapped.subarray(WRAPPED_LENGTH - TAG));
+    // The key lands in its own allocation (Buffer.concat would take a slice of the shared pool), and the intermediate is zeroed.
+    const key = Buffer.alloc(WRAPPED_LENGTH - HEADER - NONCE - TAG);
+    const head = decipher.update(wrapped.subarray(HEADER + NONCE, WRAPPED_LENGTH - TAG));
     try {
-      return Buffer.concat([decipher.update(wrapped.subarray(HEADER + NONCE, WRAPPED_LENGTH - TAG)), decipher.final()]);
+      head.copy(key);
+      decipher.final();
+      return key;
     } catch {
+      key.fill(0);
       throw new KeyUnwrapFailed(context.stream, context.purpose, 'authentication failed');
     } finally {
+      head.fill(0);
       master.fill(0);
     }
   }

@@ -56,6 +56,19 @@ describe('FieldCipher', () => {
     }
   });
 
+  it('a verified value that is not JSON fails as TamperDetected without quoting it (the parser\'s message would)', () => {
+    const sealed = directory.encrypt('patients', 'demographics', row, 'Alice Smith, 2011-04-05');
+    const error = (() => {
+      try {
+        directory.decryptJson('patients', 'demographics', row, sealed);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(TamperDetected);
+    expect(String(error?.message)).not.toMatch(/Alice|2011/);
+  });
+
   it('each projection has its own key', () => {
     const other = new FieldCipher(root, 'case_overview');
     const sealed = directory.encrypt('patients', 'full_name', row, 'Ada');

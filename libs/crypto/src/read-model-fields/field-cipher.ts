@@ -57,8 +57,14 @@ export class FieldCipher {
     return this.encrypt(table, column, rowId, JSON.stringify(value));
   }
 
+  /** A verified plaintext that is not JSON (a writer's bug) throws without the parser's message, which quotes the text. */
   decryptJson<T = unknown>(table: string, column: string, rowId: string, bytes: Uint8Array): T {
-    return JSON.parse(this.decrypt(table, column, rowId, bytes).toString('utf8')) as T;
+    const text = this.decrypt(table, column, rowId, bytes).toString('utf8');
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw TamperDetected.inField(table, column, rowId, 'decrypted value is not JSON');
+    }
   }
 
   decryptString(table: string, column: string, rowId: string, bytes: Uint8Array): string {
