@@ -1,4 +1,4 @@
-import { catchUp, CheckpointStore, ProjectionHost, ProjectionRunner } from '@ortholedger/read-models';
+import { catchUp, CheckpointStore, LockSession, lockName, ProjectionHost, ProjectionRunner } from '@ortholedger/read-models';
 import { projectionFixture, type ProjectionFixture, waitForVisible } from './support/projection-fixture';
 import { compareWithLog } from './support/compare';
 import { createLedgerTable, ledgerCounts, ledgerProjection } from './support/ledger';
@@ -50,6 +50,35 @@ describe('two runners for one projection', () => {
     const ledger = await ledgerCounts(f.db.pools.app);
     expect({ skipped: total - ledger.rows, twice: ledger.twice }).toEqual({ skipped: 0, twice: 0 });
   }, 300_000);
+
+  it('a lock session that stops answering (a silently dropped connection) counts as lost, and its lock goes to the standby', async () => {
+    const config = (f.db.pools.app as unknown as { options: object }).options;
+    let lost = 0;
+    const leader = new LockSession(config, { onLost: () => lost++ });
+    const standby = new LockSession(config);
+    await leader.connect();
+    await standby.connect();
+    const name = lockName('ping_test', 'live');
+    try {
+      expect(await leader.tryLock(name)).toBe(true);
+      expect(await standby.tryLock(name)).toBe(false);
+      expect(await leader.ping(2000)).toBe(true);
+      // The connection goes quiet: nothing it is sent is answered any more (as behind a dead NAT entry).
+      const stream = (leader as unknown as { client: { connection: { stream: import('node:net').Socket } } }).client.connection.stream;
+      stream.pause();
+      expect(await leader.ping(300)).toBe(false);
+      expect({ lost, connected: leader.connected, holds: leader.holds(name) }).toEqual({ lost: 1, connected: false, holds: false });
+      stream.destroy(); // what the OS's keepalive does in the end; the server then ends the backend and frees the lock
+      const deadline = Date.now() + 10_000;
+      while (!(await standby.tryLock(name))) {
+        if (Date.now() > deadline) throw new Error('the standby never got the lock');
+        await sleep(50);
+      }
+    } finally {
+      await standby.close();
+      await leader.close();
+    }
+  }, 30_000);
 
   it('without locks, two runners racing on one checkpoint never double-apply (the checkpoint row fences them)', async () => {
     await runWriters(f.fx, f.db.pools.app, { writers: 4, events: 2000 });

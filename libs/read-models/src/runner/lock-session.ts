@@ -22,7 +22,8 @@ export class LockSession {
   }
 
   async connect(channels: readonly string[] = []): Promise<void> {
-    const client = new pg.Client({ ...this.config, application_name: 'ortholedger-projections' });
+    // TCP keepalive: a connection dropped without a word (a NAT or load balancer idle timeout) is noticed by the OS too.
+    const client = new pg.Client({ ...this.config, application_name: 'ortholedger-projections', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (m) => this.handlers.onNotification?.(m.channel, m.payload));
     client.on('error', () => this.markLost(client));
     client.on('end', () => this.markLost(client));
@@ -44,6 +45,24 @@ export class LockSession {
   async unlock(name: string): Promise<void> {
     if (!this.held.delete(name) || !this.client || this.lost) return;
     await this.client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, name]).catch(() => undefined);
+  }
+
+  /**
+   * Asks the server, not the local set, whether the session is alive: this connection only listens,
+   * so a silently dropped one would otherwise never fail, and the server would hand its locks to a
+   * standby while this process kept advancing. No answer within `timeoutMs` counts as lost.
+   */
+  async ping(timeoutMs = 5_000): Promise<boolean> {
+    const client = this.client;
+    if (!client || this.lost) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      client.query('select 1').then(() => true, () => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!answered) this.markLost(client);
+    return answered;
   }
 
   holds(name: string): boolean {

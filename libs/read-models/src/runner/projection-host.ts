@@ -75,6 +75,8 @@ export class ProjectionHost {
     const log = this.options.log;
     while (!signal.aborted) {
       try {
+        // A session that no longer answers has lost its locks as far as anyone else can tell: onLost fires and we reconnect.
+        if (this.session.connected) await this.session.ping();
         if (!this.session.connected) {
           this.runner = undefined;
           this.sessionLost = false;
