@@ -42,7 +42,8 @@ describe('ortholedger seed / projections', () => {
     const { rows } = await db.pools.owner.query('select count(*)::int as n from read_models.patient_directory');
     expect(rows[0].n).toBe(40);
 
-    const rebuilt = await cli('projections', 'rebuild', 'case_board', 'case_timeline');
+    // A name given twice is rebuilt once.
+    const rebuilt = await cli('projections', 'rebuild', 'case_board', 'case_timeline', 'case_board');
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.stdout).toMatch(/^rebuilt case_board, case_timeline: \d+ events in [\d.]+ s \(\d+\/s\); swapped in/);
     expect(rebuilt.stderr).toMatch(/rebuild case_board,case_timeline: \d+\/\d+ events \(\d+\/s\)/);

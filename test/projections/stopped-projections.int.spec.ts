@@ -105,3 +105,30 @@ describe('a stopped projection: erasures still reach it, a rebuild brings it bac
     expect(fresh.failures.get('care_team')?.code).toBe('PROJECTION.VERSION_NEWER');
   }, 60_000);
 });
+
+describe('the final drain of a swap (a step inside the caller\'s transaction)', () => {
+  let f: ProjectionFixture;
+  beforeAll(async () => {
+    f = await projectionFixture();
+  });
+  afterAll(() => f.close());
+
+  it('a projector\'s transient failure reaches the caller as itself (a deadlock), so the swap retries instead of failing the rebuild', async () => {
+    const patientId = randomUUID();
+    await f.fx.store.appendToStream(`patient-${patientId}`, [registered(patientId, randomUUID(), 5)]);
+    await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
+    const directory = f.projections.find((p) => p.name === 'patient_directory')!;
+    const deadlocked: Projection = {
+      ...directory,
+      handles: (event) => directory.handles(event),
+      eraseSubjects: (ids, ctx) => directory.eraseSubjects(ids, ctx),
+      apply: async () => {
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      },
+    } as Projection;
+    const runner = await f.runner({ projections: [deadlocked] });
+    const error = await f.app.transaction().execute((trx) => runner.step(trx)).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('40P01');
+    expect(runner.active).toEqual(['patient_directory']);
+  }, 30_000);
+});

@@ -155,7 +155,9 @@ export class ProjectionRunner {
       try {
         await this.commit(plans, within);
       } catch (error) {
-        if (within) throw error; // the caller's transaction is aborted now; it decides what next
+        // The caller's transaction is aborted now; it decides what next, on the cause (a deadlock in a
+        // projector is a deadlock to the swap too, and worth another attempt), not on our wrapper.
+        if (within) throw error instanceof MemberFailed ? error.error : error;
         if (error instanceof Fenced) {
           this.counters.fenced++;
           await this.reload(error.projection);

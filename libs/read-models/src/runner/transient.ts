@@ -8,6 +8,8 @@ export function isTransient(error: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (/^(08|53|57P|58)/.test(code)) return true; // connection, resources, operator intervention, system
   if (code === '40001' || code === '40P01' || code === '55P03') return true; // serialization, deadlock, lock timeout
+  // A statement cancelled (statement_timeout, pg_cancel_backend by an operator) says nothing about the event: retry, do not stop.
+  if (code === '57014') return true;
   if (code === 'CRYPTO.KEY_PROVIDER_UNAVAILABLE' || code === 'CRYPTO.KEY_PROVIDER_THROTTLED') return true;
   if (code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE' || code === 'ETIMEDOUT') return true;
   const message = typeof e?.message === 'string' ? e.message : '';

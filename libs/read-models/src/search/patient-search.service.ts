@@ -176,7 +176,8 @@ export class PatientSearchService {
       return;
     }
     for (const id of notice.e ?? []) this.remove(id);
-    if (notice.r && notice.p?.includes(DIRECTORY)) void this.reload();
+    // Too many erasures to list: reload, whichever projections the commit names (a sweep-only commit names none).
+    if (notice.r) void this.reload();
     else if (notice.p?.includes(DIRECTORY)) void this.refresh();
   }
 

@@ -22,7 +22,8 @@ export async function projectionsContext(cli: CliRuntime) {
     select(names: readonly string[], all: boolean): Projection[] {
       if (all) return projections;
       if (names.length === 0) throw new Error('name a projection or pass --all (see `projections list`)');
-      return names.map((name) => {
+      // A name given twice is one projection (the swap would otherwise move its shadow table twice and roll back).
+      return [...new Set(names)].map((name) => {
         const found = projections.find((p) => p.name === name);
         if (!found) throw new Error(`unknown projection ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
         return found;
