@@ -35,7 +35,8 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
     const projections = Object.fromEntries(
       statuses.map((s) => [s.projection, { state: s.state, eventsBehind: s.eventsBehind, secondsBehind: s.secondsBehind, ...(s.failure ? { failure: s.failure.code } : {}) }]),
     );
-    const details = { search: { ready: search.ready, patients: search.size, lastLoadMs: search.lastLoad?.ms }, leading: host.status().leading, projections };
+    // No patient count: readiness answers without a login, and how many patients all clinics hold is nobody's business there.
+    const details = { search: { ready: search.ready, lastLoadMs: search.lastLoad?.ms }, leading: host.status().leading, projections };
     if (!search.ready) throw new Error('patient search index is loading');
     return details;
   }
