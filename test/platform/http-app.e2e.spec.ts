@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createClinicApi } from '../../apps/clinic-api/src/clinic-api.app';
 import { createAdminApi } from '../../apps/admin-api/src/admin-api.app';
@@ -51,6 +52,33 @@ describe('both APIs boot with health, hardening and correlation ids', () => {
     const res = await apps[0].inject({ method: 'GET', url: '/nope' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ code: 'REQUEST.NOT_FOUND', message: 'Not found', correlationId: expect.any(String) });
+  });
+
+  it('X-Forwarded-For names the client only when the request comes from a configured load balancer (TRUSTED_PROXIES)', async () => {
+    const { logger } = captureLogger();
+    const behindProxy = await createClinicApi(testRuntime(db, { TRUSTED_PROXIES: '10.1.0.0/16, 192.0.2.10' }), logger);
+    await behindProxy.init();
+    await behindProxy.getHttpAdapter().getInstance().ready();
+    // The address the access policy's IP conditions see, as its audit row records it (a failed login).
+    const seenIp = async (app: NestFastifyApplication, remoteAddress: string) => {
+      const correlation = randomUUID();
+      const res = await app.inject({
+        method: 'POST', url: '/auth/login', remoteAddress, payload: { email: 'nobody@example.test', password: 'x' },
+        headers: { 'x-correlation-id': correlation, 'x-forwarded-for': '203.0.113.7' },
+      });
+      expect(res.statusCode).toBe(401);
+      const { rows } = await db.pools.owner.query('select ip from access.audit_events where correlation_id = $1', [correlation]);
+      expect(rows.length).toBeGreaterThan(0);
+      return rows[0].ip as string;
+    };
+    try {
+      expect(await seenIp(behindProxy, '10.1.4.2')).toBe('203.0.113.7');
+      expect(await seenIp(behindProxy, '192.0.2.10')).toBe('203.0.113.7');
+      expect(await seenIp(behindProxy, '198.51.100.9')).toBe('198.51.100.9'); // not a proxy: its header is ignored
+      expect(await seenIp(apps[0], '10.1.4.2')).toBe('10.1.4.2'); // no proxies configured (the default)
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('CORS is closed', async () => {

@@ -4,5 +4,5 @@ import { createHttpApp, type Runtime } from '@ortholedger/platform';
 import { type AdminAccessOptions, AdminApiModule } from './admin-api.module';
 
 export async function createAdminApi(runtime: Runtime, logger: Logger, access?: AdminAccessOptions): Promise<NestFastifyApplication> {
-  return createHttpApp(AdminApiModule.forRoot(runtime, logger, access), { logger: logger.child({ app: 'admin-api' }) });
+  return createHttpApp(AdminApiModule.forRoot(runtime, logger, access), { logger: logger.child({ app: 'admin-api' }), trustProxy: runtime.config.trustedProxies });
 }

@@ -7,6 +7,7 @@ import { serveOpenApi } from './openapi/openapi';
 export async function createClinicApi(runtime: Runtime, logger: Logger, access?: ClinicAccessOptions): Promise<NestFastifyApplication> {
   return createHttpApp(ClinicApiModule.forRoot(runtime, logger, access), {
     logger: logger.child({ app: 'clinic-api' }),
+    trustProxy: runtime.config.trustedProxies,
     // OpenAPI document and Swagger UI outside production only.
     configure: (app) => serveOpenApi(app, runtime.config.production),
   });

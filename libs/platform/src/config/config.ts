@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 /** Raised at start-up when the environment is unusable; the message names the variable, never its value if secret. */
@@ -27,6 +28,12 @@ export interface AppConfig {
   readonly adminApiPort: number;
   readonly maxEventBytes: number;
   readonly logLevel: string;
+  /**
+   * Addresses (IPs or CIDRs) of the load balancers in front of the APIs. Only a request arriving
+   * from one of them has its client address taken from X-Forwarded-For; from anywhere else that
+   * header is ignored, so a client cannot choose the address the IP conditions of the access policy see.
+   */
+  readonly trustedProxies: readonly string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +80,23 @@ function postgresUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** A comma-separated list of IP addresses and CIDR blocks; `true`, `*` or a hop count (trust anyone) is refused. */
+function proxies(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((part) => {
+    const entry = part.trim();
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || !prefixOk || extra !== undefined) {
+      throw new ConfigError(name, 'must be a comma-separated list of IP addresses or CIDR blocks of your load balancers (for example 10.0.0.0/8)');
+    }
+    return entry;
+  });
+}
+
 /** Reads and validates the runtime contract of DESIGN.md. Throws ConfigError on the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
@@ -114,5 +138,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminApiPort: port(env, 'ADMIN_API_PORT', 3001),
     maxEventBytes: positiveInt(env, 'MAX_EVENT_BYTES', 1024 * 1024),
     logLevel,
+    trustedProxies: proxies(env, 'TRUSTED_PROXIES'),
   };
 }

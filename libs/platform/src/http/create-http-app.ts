@@ -17,7 +17,8 @@ export interface HttpAppOptions {
   logger: PinoLogger;
   /** Bytes; JSON bodies over this are refused with 413 before parsing. */
   bodyLimit?: number;
-  trustProxy?: boolean | string;
+  /** IPs/CIDRs of trusted load balancers (config TRUSTED_PROXIES); none by default. Never `true`: anyone could set the client address. */
+  trustProxy?: readonly string[];
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export interface HttpAppOptions {
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 256 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy.join(',') : false,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers[CORRELATION_HEADER];
