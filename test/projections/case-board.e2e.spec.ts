@@ -47,7 +47,7 @@ describe('case board and history pages through the clinic API', () => {
 
   it('a history page with an out-of-range or empty `after` is a 400, never a 500 or a silently shifted page', async () => {
     const row = boardRows.find((r) => r.treating_orthodontist_id === ortho.id)!;
-    for (const after of ['1e21', '9007199254740993', '', '-2', '1.5', 'x']) {
+    for (const after of ['1e21', '9007199254740993', '', '%20', '0x10', '1e2', '-2', '1.5', 'x']) {
       const res = await h.call(ortho, 'GET', `/case-board/${row.case_id}/timeline?after=${after}`);
       expect([after, res.status]).toEqual([after, 400]);
     }
@@ -200,8 +200,12 @@ describe('case board and history pages through the clinic API', () => {
 
     const live = await digestTables(readModelsOf(h).db, readModelsOf(h).keys, ['case_board']);
     const rm = readModelsOf(h);
+    const searchLoad = rm.search.lastLoad;
     await rebuild({ db: kyselyOver(h.db.pools.owner), pool: h.db.pools.owner, source: rm.source, projections: rm.projections.filter((p) => p.name === 'case_board'), restart: true });
     expect(await clinicOf()).toBe(outsider.clinicId);
     expect(await digestTables(readModelsOf(h).db, readModelsOf(h).keys, ['case_board'])).toEqual(live);
+    // The swap's notice names case_board only: the patient search index is not reloaded for it.
+    await sleep(300);
+    expect(rm.search.lastLoad).toBe(searchLoad);
   }, 60_000);
 });

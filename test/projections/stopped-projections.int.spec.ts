@@ -83,27 +83,116 @@ describe('a stopped projection: erasures still reach it, a rebuild brings it bac
     }
   }, 120_000);
 
-  it('a runner of an older release refuses a checkpoint a newer release rebuilt, and records nothing on it', async () => {
+  const careTeamRows = async (patientId: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from read_models.care_team_patients where patient_id = ${patientId}::uuid`.execute(f.app)).rows[0].n);
+  /** Back to the version this code runs, for the tests after a test that pretended a newer release rebuilt it. */
+  const restoreVersion = (projection: Projection) =>
+    sql`update read_models.projection_checkpoints set version = ${projection.version} where projection = ${projection.name} and target = 'live'`.execute(f.owner);
+
+  it('a runner of an older release refuses a checkpoint a newer release rebuilt, records nothing on it and sweeps nothing into it', async () => {
     const careTeam = f.projections.find((p) => p.name === 'care_team')!;
-    const runner = await f.runner({ projections: [careTeam] });
-    await catchUp(runner);
-    expect(runner.active).toEqual(['care_team']);
-    // A newer release swaps in its rebuild: a new generation and a higher version on the live checkpoint.
-    await sql`update read_models.projection_checkpoints set version = version + 1, generation = generation + 1
-               where projection = 'care_team' and target = 'live'`.execute(f.owner);
-    const before = (await CheckpointStore.get(f.app, 'care_team', 'live'))!;
-    await append(randomUUID(), 4);
-    await catchUp(runner); // fenced by the new generation, reloads, sees the newer version
-    expect(runner.active).toEqual([]);
-    expect(runner.failures.get('care_team')?.code).toBe('PROJECTION.VERSION_NEWER');
-    const after = (await CheckpointStore.get(f.app, 'care_team', 'live'))!;
-    expect(after.position).toEqual(before.position);
-    expect(after.failure).toBeNull();
-    // A fresh runner of the older release refuses it at once.
-    const fresh = await f.runner({ projections: [careTeam] });
-    expect(fresh.active).toEqual([]);
-    expect(fresh.failures.get('care_team')?.code).toBe('PROJECTION.VERSION_NEWER');
+    try {
+      const runner = await f.runner({ projections: [careTeam] });
+      await catchUp(runner);
+      expect(runner.active).toEqual(['care_team']);
+      // A newer release swaps in its rebuild: a new generation and a higher version on the live checkpoint.
+      await sql`update read_models.projection_checkpoints set version = version + 1, generation = generation + 1
+                 where projection = 'care_team' and target = 'live'`.execute(f.owner);
+      const before = (await CheckpointStore.get(f.app, 'care_team', 'live'))!;
+      await append(randomUUID(), 4);
+      await catchUp(runner); // fenced by the new generation, reloads, sees the newer version
+      expect(runner.active).toEqual([]);
+      expect(runner.failures.get('care_team')?.code).toBe('PROJECTION.VERSION_NEWER');
+      const after = (await CheckpointStore.get(f.app, 'care_team', 'live'))!;
+      expect(after.position).toEqual(before.position);
+      expect(after.failure).toBeNull();
+      // A fresh runner of the older release refuses it at once.
+      const fresh = await f.runner({ projections: [careTeam] });
+      expect(fresh.active).toEqual([]);
+      expect(fresh.failures.get('care_team')?.code).toBe('PROJECTION.VERSION_NEWER');
+      // Nor does it sweep erasures into the newer release's tables (the newer code knows what they hold).
+      const handled = async () => Number((await sql<{ n: string }>`select count(*) as n from read_models.projection_erasures where projection = 'care_team'`.execute(f.app)).rows[0].n);
+      const handledBefore = await handled();
+      const erased = randomUUID();
+      await append(erased, 6);
+      await f.fx.vault.eraseSubject(erased, 'gdpr_art17', 'test');
+      await fresh.sweep();
+      expect(await handled()).toBe(handledBefore);
+    } finally {
+      await restoreVersion(careTeam);
+    }
   }, 60_000);
+
+  it('the older release lets go of the lock: a newer release\'s host takes the projection up', async () => {
+    const careTeam = f.projections.find((p) => p.name === 'care_team')!;
+    const newer = { ...careTeam, version: careTeam.version + 1, handles: (e) => careTeam.handles(e), apply: (e, c, ch) => careTeam.apply(e, c, ch), eraseSubjects: (i, c) => careTeam.eraseSubjects(i, c) } as Projection;
+    const older = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [careTeam], pollIntervalMs: 50, lockRetryMs: 300 });
+    const newerHost = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [newer], pollIntervalMs: 50, lockRetryMs: 300 });
+    older.start();
+    try {
+      await until('the older release to lead care_team', () => older.status().leading.includes('care_team'));
+      // The newer release's rebuild is swapped in: a higher version and a new generation.
+      await sql`update read_models.projection_checkpoints set version = version + 1, generation = generation + 1
+                 where projection = 'care_team' and target = 'live'`.execute(f.owner);
+      newerHost.start();
+      const patient = randomUUID();
+      await append(patient, 7);
+      await until('the newer release to lead care_team', () => newerHost.status().leading.includes('care_team'), 15_000);
+      expect(older.status().leading).not.toContain('care_team');
+      await until('the newer release to apply the registration', async () => (await careTeamRows(patient)) > 0);
+    } finally {
+      await older.stop();
+      await newerHost.stop();
+      await restoreVersion(careTeam);
+    }
+  }, 60_000);
+
+  it('a stopped projection that cannot be swept holds up nothing else: the running ones advance and erase, with an alert for it', async () => {
+    const lines: { level: string; obj: Record<string, unknown> }[] = [];
+    const record = (level: string) => (obj: object) => void lines.push({ level, obj: obj as Record<string, unknown> });
+    const log = { info: record('info'), warn: record('warn'), error: record('error') };
+    const [early, faulty, later, last] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const fault = { armed: true };
+    const broken = { on: false };
+    const directory = f.projections.find((p) => p.name === 'patient_directory')!;
+    const careTeam = f.projections.find((p) => p.name === 'care_team')!;
+    // The directory, stopped by a live-only fault, and unsweepable while `broken` (a damaged table).
+    const stopping = failingOn(directory, faulty, fault);
+    const unsweepable = {
+      ...stopping,
+      handles: (e) => stopping.handles(e),
+      apply: (e, c, ch) => stopping.apply(e, c, ch),
+      eraseSubjects: async (ids, ctx) => {
+        if (broken.on) throw new Error('table damaged');
+        return directory.eraseSubjects(ids, ctx);
+      },
+    } as Projection;
+    // The first test rebuilt the directory and left it behind the log: level it first.
+    await f.catchUp({ projections: [directory] });
+    const host = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [unsweepable, careTeam], pollIntervalMs: 50, lockRetryMs: 300, log });
+    host.start();
+    try {
+      await append(early, 8);
+      await until('the early patient in both models', async () => (await rows(early)) === 1 && (await careTeamRows(early)) > 0);
+      await append(faulty, 9);
+      await until('the directory to stop', () => 'patient_directory' in host.status().failed);
+      broken.on = true;
+      await f.fx.vault.eraseSubject(early, 'gdpr_art17', 'test');
+      await until('the care team to drop the erased patient', async () => (await careTeamRows(early)) === 0, 5_000);
+      await until('an alert for the directory', () => lines.some((l) => l.level === 'error' && l.obj.alert === 'erasure_sweep_failed' && l.obj.projection === 'patient_directory'), 5_000);
+      expect(await rows(early)).toBe(1); // still there: its sweep failed
+      await append(later, 10);
+      await until('the care team to keep advancing', async () => (await careTeamRows(later)) > 0, 5_000);
+      // Repaired: the next erasure's sweep applies both.
+      broken.on = false;
+      await append(last, 11);
+      await until('the care team to have the last patient', async () => (await careTeamRows(last)) > 0, 5_000);
+      await f.fx.vault.eraseSubject(last, 'gdpr_art17', 'test');
+      await until('both erasures in the stopped directory', async () => (await rows(early)) === 0, 5_000);
+    } finally {
+      await host.stop();
+    }
+  }, 90_000);
 });
 
 describe('the final drain of a swap (a step inside the caller\'s transaction)', () => {

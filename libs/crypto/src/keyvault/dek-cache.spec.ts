@@ -109,6 +109,22 @@ describe('DekCache', () => {
     expect(loads).toBe(3);
   });
 
+  it('closed while a load is in flight: the late key is zeroed and the waiter fails instead of loading again', async () => {
+    const cache = new DekCache({ now: () => 0 });
+    const late = key();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const waiting = cache.use('s#1', async () => {
+      await gate;
+      return late;
+    }, () => 'used');
+    await Promise.resolve();
+    cache.close();
+    release();
+    await expect(waiting).rejects.toThrow('closed');
+    expect(late.key.every((x) => x === 0)).toBe(true);
+  });
+
   it('a failed load is not cached and is retried by the next caller', async () => {
     const cache = new DekCache({ now: () => 0 });
     await expect(cache.use('a', async () => Promise.reject(new Error('down')), () => 1)).rejects.toThrow('down');

@@ -40,6 +40,7 @@ export class DekCache {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private calls = 0;
+  private closed = false;
   private hitCount = 0;
   private missCount = 0;
   private timer?: NodeJS.Timeout;
@@ -72,6 +73,7 @@ export class DekCache {
   /** Runs `use` with the key, loading it (once, however many callers wait) on a miss. */
   async use<T>(id: string, load: () => Promise<CachedKey>, use: (key: CachedKey) => T): Promise<T> {
     for (;;) {
+      if (this.closed) throw new Error('the data key cache is closed');
       const entry = this.lookup(id) ?? (await this.loadOnce(id, load));
       // Still alive in this tick: no eviction can interleave between this check and `use`.
       if (entry.alive) return use(entry.value);
@@ -119,6 +121,7 @@ export class DekCache {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.clear();
   }
@@ -144,7 +147,7 @@ export class DekCache {
     const slot: Load = { promise: undefined as unknown as Promise<Entry>, cancelled: false };
     slot.promise = load()
       .then((value) => {
-        if (!slot.cancelled) return this.insert(id, value);
+        if (!slot.cancelled && !this.closed) return this.insert(id, value);
         // Evicted while it was loading: zero it and hand back a dead entry, so `use` loads again.
         value.key.fill(0);
         return { value, expiresAt: 0, alive: false };

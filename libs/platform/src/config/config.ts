@@ -89,9 +89,10 @@ function proxies(env: Env, name: string): string[] {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address ?? '');
     const bits = family === 4 ? 32 : 128;
-    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    // A block wider than /8 (IPv4) or /32 (IPv6) is not a set of load balancers; /0 would trust everyone.
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits && Number(prefix) >= (family === 4 ? 8 : 32));
     if (!family || !prefixOk || extra !== undefined) {
-      throw new ConfigError(name, 'must be a comma-separated list of IP addresses or CIDR blocks of your load balancers (for example 10.0.0.0/8)');
+      throw new ConfigError(name, 'must be a comma-separated list of the IP addresses or CIDR blocks (at least /8, or /32 for IPv6) of your load balancers, for example 10.0.12.0/28');
     }
     return entry;
   });

@@ -77,7 +77,7 @@ export const CheckpointStore = {
     const { rows } = await sql<Record<string, unknown>>`
       select * from read_models.projection_checkpoints
        where projection = any(${projections}::text[]) and target = ${target}
-       order by projection for update`.execute(db);
+       order by projection collate "C" for update`.execute(db);
     return new Map(rows.map((r) => [r.projection as string, toCheckpoint(r)]));
   },
 
@@ -100,13 +100,14 @@ export const CheckpointStore = {
   },
 
   /** Recorded outside the failed transaction so `projections status` and readiness show it. */
-  async fail(db: Kysely<ReadModelDatabase>, projection: string, target: Target, code: string, detail: string): Promise<void> {
-    await checkpoints(db)
+  async fail(db: Kysely<ReadModelDatabase>, projection: string, target: Target, code: string, detail: string, generation?: number): Promise<void> {
+    let update = checkpoints(db)
       .updateTable('projection_checkpoints')
       .set({ failed_at: sql`now()`, failure_code: code, failure_detail: detail.slice(0, 500) } as never)
       .where('projection', '=', projection)
-      .where('target', '=', target)
-      .execute();
+      .where('target', '=', target);
+    if (generation !== undefined) update = update.where('generation', '=', generation);
+    await update.execute();
   },
 };
 

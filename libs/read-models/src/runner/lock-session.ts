@@ -28,6 +28,9 @@ export class LockSession {
     client.on('error', () => this.markLost(client));
     client.on('end', () => this.markLost(client));
     await client.connect();
+    // The server's side too: it keeps a dead session's locks until its own keepalive gives up (two
+    // hours by default), and every host would wait as a standby until then. About 25 s instead.
+    await client.query('set tcp_keepalives_idle = 10; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 3');
     for (const channel of channels) await client.query(`listen ${channel}`);
     this.client = client;
     this.lost = false;

@@ -38,6 +38,8 @@ export class ProjectionHost {
   private sweepRequested = true;
   private sessionLost = false;
   private slice?: AbortController;
+  /** Projections a newer release has rebuilt: this process let go of their locks and does not compete for them again. */
+  private readonly leftToNewer = new Set<string>();
 
   constructor(private readonly options: ProjectionHostOptions) {
     const config = (options.pool as unknown as { options: pg.ClientConfig }).options;
@@ -83,12 +85,21 @@ export class ProjectionHost {
           await this.session.connect([EVENTS_CHANNEL, ERASURES_CHANNEL]);
           this.sweepRequested = true;
         }
+        // Refused for a newer version: let go of the lock at once, so the newer release's processes can lead it.
+        for (const name of this.runner?.refused ?? []) {
+          if (this.leftToNewer.has(name)) continue;
+          this.leftToNewer.add(name);
+          await this.session.unlock(lockName(name, 'live'));
+        }
         const held: Projection[] = [];
-        for (const p of this.options.projections) if (await this.session.tryLock(lockName(p.name, 'live'))) held.push(p);
+        for (const p of this.options.projections) {
+          if (!this.leftToNewer.has(p.name) && (await this.session.tryLock(lockName(p.name, 'live')))) held.push(p);
+        }
         // A new runner when the locks held changed, or when a rebuild swapped in a projection this one had stopped.
         const resumable = (await this.runner?.rebuiltSinceStopped()) ?? [];
         if (resumable.length > 0) log?.info({ projections: resumable }, 'stopped projection rebuilt; resuming it');
-        if (resumable.length > 0 || held.length !== (this.runner?.active.length ?? 0) + (this.runner?.failures.size ?? 0)) {
+        const kept = (this.runner?.active.length ?? 0) + [...(this.runner?.failures.keys() ?? [])].filter((name) => !this.leftToNewer.has(name)).length;
+        if (resumable.length > 0 || held.length !== kept) {
           this.runner = new ProjectionRunner({ db: this.options.db, source: this.options.source, projections: held, target: 'live', batchSize: this.options.batchSize, log });
           await this.runner.init();
           if (held.length > 0) log?.info({ projections: held.map((p) => p.name) }, 'projection runner leading');
@@ -133,14 +144,19 @@ export class ProjectionHost {
    * tables (an erased patient's rows go whatever the checkpoint), so sweep on each notification.
    */
   private async sweepOnly(runner: ProjectionRunner, signal: AbortSignal): Promise<void> {
+    let backoff = 500;
     while (!signal.aborted) {
       if (this.sweepRequested) {
         this.sweepRequested = false;
         try {
           await runner.sweep();
+          backoff = 500;
         } catch (error) {
+          // Transient (the database went away): try again after a growing pause. Anything else was logged per projection.
           this.sweepRequested = true;
           this.options.log?.warn({ ...describeError(error) }, 'erasure sweep of stopped projections failed; retrying');
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, 10_000);
         }
       }
       await this.wait(signal);

@@ -85,6 +85,8 @@ export class ProjectionRunner {
   readonly counters = { committed: 0, fenced: 0 };
   private readonly members = new Map<string, Member>();
   private readonly stopped = new Map<string, Stopped>();
+  /** Refused for a newer version (NewerProjectionVersion): neither advanced nor swept; the host lets go of their locks. */
+  readonly refused = new Set<string>();
   private readonly batchSize: number;
   private readonly log: RunnerLog;
   private readonly reader: BatchReader;
@@ -121,6 +123,7 @@ export class ProjectionRunner {
   drop(projection: string): void {
     this.members.delete(projection);
     this.stopped.delete(projection);
+    this.refused.delete(projection);
   }
 
   /**
@@ -157,7 +160,8 @@ export class ProjectionRunner {
       } catch (error) {
         // The caller's transaction is aborted now; it decides what next, on the cause (a deadlock in a
         // projector is a deadlock to the swap too, and worth another attempt), not on our wrapper.
-        if (within) throw error instanceof MemberFailed ? error.error : error;
+        // Only a transient cause is unwrapped: any other error's message could quote a value, and goes out as our wrapper.
+        if (within) throw error instanceof MemberFailed && isTransient(error.error) ? error.error : error;
         if (error instanceof Fenced) {
           this.counters.fenced++;
           await this.reload(error.projection);
@@ -182,8 +186,37 @@ export class ProjectionRunner {
 
   /** Erasures only (no new events): called when idle and on erasure notifications, for stopped projections too. */
   async sweep(): Promise<void> {
-    if (this.members.size === 0 && this.stopped.size === 0) return;
-    await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
+    if (this.members.size > 0) await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
+    await this.sweepStopped();
+  }
+
+  /**
+   * Deleting an erased patient's rows does not depend on how far a projection got, so a stopped
+   * projection is swept too: each in its own transaction (one that cannot be swept, say its table
+   * is damaged, holds up neither the running projections nor the other stopped ones; it is logged
+   * and tried again on the next sweep), its checkpoint row locked first as a swap locks it, so its
+   * tables are not moved meanwhile. A projection refused for a newer version is never swept here:
+   * its tables are the newer release's.
+   */
+  private async sweepStopped(): Promise<void> {
+    const { target } = this.options;
+    for (const [name, { projection }] of this.stopped) {
+      try {
+        const erased = await this.options.db.transaction().execute(async (trx) => {
+          await CheckpointStore.lockMany(trx, [name], target);
+          const subjects = await sweepErasuresMany(trx, [projection], target, { db: trx.withSchema(schemaOf(target)), schema: schemaOf(target) });
+          if (target === 'live' && subjects.size > 0) {
+            const ids = [...subjects];
+            await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${JSON.stringify({ p: [], ...(ids.length <= 100 ? { e: ids } : { r: 1 }) })})`.execute(trx);
+          }
+          return subjects.size;
+        });
+        if (erased > 0) this.log.info({ projection: name, erased }, 'erasures applied to a stopped projection');
+      } catch (error) {
+        this.log.error({ alert: 'erasure_sweep_failed', projection: name, target, ...describeError(error) }, 'erasures could not be applied to a stopped projection; retrying on the next sweep');
+        if (isTransient(error)) throw error;
+      }
+    }
   }
 
   private async commit(plans: Map<string, MemberPlan>, within?: Kysely<ReadModelDatabase>): Promise<void> {
@@ -192,11 +225,9 @@ export class ProjectionRunner {
     const body = async (trx: Kysely<ReadModelDatabase>) => {
       const ctx = { db: trx.withSchema(schemaOf(target)), schema: schemaOf(target) };
       // Every checkpoint row first, in name order (as a swap locks them), before any table is written:
-      // no deadlock with a swap, and a runner that lost its lock or raced a swap stops here. Stopped
-      // projections' rows too: their erasures are swept below, and a swap must not move their tables meanwhile.
+      // no deadlock with a swap, and a runner that lost its lock or raced a swap stops here.
       const names = [...plans.keys()].sort();
-      const stopped = [...this.stopped.values()].map((s) => s.projection);
-      const locked = await CheckpointStore.lockMany(trx, [...names, ...stopped.map((p) => p.name)].sort(), target);
+      const locked = await CheckpointStore.lockMany(trx, names, target);
       for (const name of names) {
         const member = this.members.get(name)!;
         const row = locked.get(name);
@@ -226,8 +257,7 @@ export class ProjectionRunner {
         const again = [...subjects].filter((s) => erased.has(s));
         if (again.length > 0) await this.members.get(name)!.projection.eraseSubjects(again, ctx);
       }
-      // Deleting an erased patient's rows does not depend on how far a projection got: a stopped one is swept as well.
-      for (const subject of await sweepErasuresMany(trx, [...names.map((n) => this.members.get(n)!.projection), ...stopped], target, ctx)) notice.erased.add(subject);
+      for (const subject of await sweepErasuresMany(trx, names.map((n) => this.members.get(n)!.projection), target, ctx)) notice.erased.add(subject);
       const moves = names.flatMap((name) => {
         const plan = plans.get(name)!;
         return plan.advanceTo ? [{ projection: name, position: plan.advanceTo, seen: plan.seen, lastEventAt: plan.lastEventAt }] : [];
@@ -275,7 +305,7 @@ export class ProjectionRunner {
     if (!member || member.checkpoint.version <= member.projection.version) return;
     const { code, detail } = describeError(new NewerProjectionVersion(name, member.checkpoint.version, member.projection.version));
     this.members.delete(name);
-    this.stopped.set(name, { projection: member.projection, generation: member.checkpoint.generation });
+    this.refused.add(name);
     this.failures.set(name, { code, detail });
     // Not recorded on the checkpoint: the row is the newer release's, whose runner takes over once this process lets go.
     this.log.error(
@@ -303,6 +333,7 @@ export class ProjectionRunner {
       },
       'projection stopped at an event it cannot apply; fix the cause, then restart or rebuild it',
     );
-    await CheckpointStore.fail(this.options.db, name, this.options.target, code, detail).catch(() => undefined);
+    // Only on the checkpoint generation that failed: a swap committed meanwhile has a new, healthy one.
+    await CheckpointStore.fail(this.options.db, name, this.options.target, code, detail, member?.checkpoint.generation).catch(() => undefined);
   }
 }

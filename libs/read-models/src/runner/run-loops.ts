@@ -13,15 +13,23 @@ export async function catchUp(
   options: { signal?: AbortSignal; log?: RunnerLog; onBatch?: (result: StepResult) => void; batchSize?: number } = {},
 ): Promise<void> {
   let backoff = 100;
+  let failures = 0;
   while (!options.signal?.aborted && runner.active.length > 0) {
     try {
       const result = await runner.step();
       backoff = 100;
+      failures = 0;
       options.onBatch?.(result);
       if (result.caughtUp) return;
     } catch (error) {
       if (!retryable(error)) throw error;
-      options.log?.warn({ projections: runner.active, ...describeError(error) }, 'projection batch failed; retrying');
+      failures++;
+      // Retried without end (a transient cause may last), but not quietly: an alert after 10 failures in a row, then every 100.
+      if (failures === 10 || failures % 100 === 0) {
+        options.log?.error({ alert: 'projection_retrying', projections: runner.active, failures, ...describeError(error) }, 'projection batch keeps failing; still retrying');
+      } else {
+        options.log?.warn({ projections: runner.active, ...describeError(error) }, 'projection batch failed; retrying');
+      }
       await sleep(backoff, options.signal);
       backoff = Math.min(backoff * 2, 5000);
     }

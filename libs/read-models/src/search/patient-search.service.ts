@@ -169,15 +169,15 @@ export class PatientSearchService {
       if (payload) this.remove(payload.toLowerCase());
       return;
     }
-    let notice: { p?: string[]; e?: string[]; r?: number } = {};
+    let notice: { p?: string[]; e?: string[]; r?: number; s?: number } = {};
     try {
       notice = JSON.parse(payload ?? '{}');
     } catch {
       return;
     }
     for (const id of notice.e ?? []) this.remove(id);
-    // Too many erasures to list: reload, whichever projections the commit names (a sweep-only commit names none).
-    if (notice.r) void this.reload();
+    // Too many erasures to list (a sweep-only commit names no projection): reload. A swap (s) reloads only for the directory.
+    if (notice.r && (!notice.s || notice.p?.includes(DIRECTORY))) void this.reload();
     else if (notice.p?.includes(DIRECTORY)) void this.refresh();
   }
 

@@ -6,8 +6,8 @@ import type { TimelineEntry } from '@ortholedger/read-models';
 export class CaseTimelineRequest {
   @ApiPropertyOptional({ description: 'revision after which the page starts (nextAfter of the previous page)' })
   @IsOptional()
-  // An empty `after=` is a mistake, not revision 0 (which would skip the case's first entry): NaN fails IsInt.
-  @Transform(({ value }) => (value === '' ? Number.NaN : Number(value)))
+  // Digits only: an empty or blank `after=` is a mistake, not revision 0 (which would skip the case's first entry); NaN fails IsInt.
+  @Transform(({ value }) => (typeof value === 'string' && /^-?\d{1,20}$/.test(value) ? Number(value) : Number.NaN))
   @IsInt()
   @Min(-1)
   @Max(Number.MAX_SAFE_INTEGER)
