@@ -151,12 +151,14 @@ describe('access policy matrix', () => {
     let s = await h.signIn(planner, { changePassword: false });
     const url = `/matrix/case/read_clinical/${patients.other_clinic.id}/${clinicB}`;
     const get = (ip: string) => h.admin.inject({ method: 'GET', url, headers: bearer(s.accessToken), remoteAddress: ip });
-    // Rotate tokens as a client would (they live 15 minutes here; the session stays alive by use).
+    // Rotate tokens as a client would (they live 15 minutes here); the session stays alive by use,
+    // a request after each refresh (a refresh alone is not activity).
     const later = async (minutes: number) => {
       h.clock.advance(minutes * 60_000);
       const r = await h.admin.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: s.refreshToken } });
       expect(r.statusCode).toBe(200);
       s = r.json();
+      await get(NETWORK.backoffice);
     };
     expect((await get(NETWORK.backoffice)).statusCode).toBe(403);
     const bad = await h.admin.inject({ method: 'POST', url: '/auth/break-glass', headers: bearer(s.accessToken), payload: { reason: 'patient_safety', ticket: 'Jane Doe called' } });

@@ -51,6 +51,39 @@ describe('sessions', () => {
     expect(await reasonOf(s.sessionId)).toBe('idle_timeout');
   });
 
+  it('refreshing is not activity: a client that only refreshes does not keep an unattended session past its idle limit', async () => {
+    const { s } = await member();
+    h.clock.advance(4 * MIN);
+    const r = await refresh(s.refreshToken);
+    expect(r.statusCode).toBe(200);
+    h.clock.advance(2 * MIN); // 6 minutes since the last request that did something
+    expect((await refresh(r.json().refreshToken)).statusCode).toBe(401);
+    expect(await reasonOf(s.sessionId)).toBe('idle_timeout');
+  });
+
+  it('a password change does not restart the absolute lifetime: the new session ends when the old one would have', async () => {
+    const { user, s } = await member();
+    const absoluteOf = async (sessionId: string) =>
+      (await h.db.pools.owner.query<{ at: Date }>('select absolute_expires_at as at from access.sessions where id = $1', [sessionId])).rows[0].at.getTime();
+    h.clock.advance(4 * MIN);
+    expect((await read(s.accessToken)).statusCode).toBe(200);
+    h.clock.advance(4 * MIN); // 8 minutes into the session, within the idle limit
+    const next = `pw-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+    const changed = await h.clinic.inject({ method: 'POST', url: '/auth/password', headers: bearer(s.accessToken), payload: { currentPassword: user.password, newPassword: next } });
+    expect(changed.statusCode).toBe(200);
+    expect(await absoluteOf(changed.json().sessionId)).toBe(await absoluteOf(s.sessionId));
+  });
+
+  it('the current password is guessed under the same lock-out as at login: after 20 wrong ones even the right one is refused', async () => {
+    const { user, s } = await member();
+    const change = (currentPassword: string) =>
+      h.clinic.inject({ method: 'POST', url: '/auth/password', headers: bearer(s.accessToken), payload: { currentPassword, newPassword: `pw-${Math.random().toString(36).slice(2)}-x9` } });
+    for (let i = 0; i < 20; i++) expect((await change(`wrong-${i}`)).statusCode).toBe(401);
+    expect((await change(user.password)).statusCode).toBe(401);
+    const { rows } = await h.db.pools.owner.query('select locked_until is not null as locked from access.users where id = $1', [user.id]);
+    expect(rows[0].locked).toBe(true);
+  });
+
   it('absolute lifetime: even an active session ends after 30 minutes', async () => {
     const { s } = await member();
     let tokens = s;

@@ -20,6 +20,10 @@ export interface LoginResult {
 /** Far enough to mean "until support unlocks"; Postgres 'infinity' does not survive pg's Date parser. */
 const LOCKED_UNTIL_UNLOCKED = new Date('9999-12-31T00:00:00Z');
 
+/** $1 user id, $2 now, $3 lock-out threshold; one row updated when the attempt may go ahead. */
+const RESERVE_SQL = `update access.users set failed_attempts = failed_attempts + 1
+   where id = $1 and disabled_at is null and (locked_until is null or locked_until <= $2) and failed_attempts < $3`;
+
 /**
  * First factor. Unknown login name, wrong password, disabled or locked account: one answer
  * (AUTH.INVALID_CREDENTIALS, 401) after the same work, one argon2 verification each.
@@ -46,19 +50,32 @@ export class LoginService {
       await this.audit.record({ ...base, outcome: 'denied', status: 429, reason: 'throttled' });
       throw new AccessError('AUTH.TOO_MANY_ATTEMPTS');
     }
-    const { rows } = await this.pool.query('select * from access.users where login_lookup = $1 and realm = $2', [lookup, this.realm]);
+    // The user and, for a known one, a reserved attempt in one statement: unknown and known logins
+    // cost the same round trip, and concurrent guesses cannot all pass the lock check before the
+    // first failure is counted (see reserveAttempt).
+    const { rows } = await this.pool.query(
+      `with u as (select * from access.users where login_lookup = $1 and realm = $2),
+            r as (update access.users set failed_attempts = failed_attempts + 1
+                   where id = (select id from u) and disabled_at is null and (locked_until is null or locked_until <= $3) and failed_attempts < $4
+                   returning 1)
+       select u.*, (select count(*) from r)::int as reserved from u`,
+      [lookup, this.realm, this.clock.now(), this.config.lockoutAfterFailures],
+    );
     const user: UserRecord | undefined = rows[0] ? userFromRow(rows[0]) : undefined;
+    const reserved = rows[0]?.reserved === 1;
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     const now = this.clock.now();
-    const refusal = !user ? 'unknown_login' : !passwordOk ? 'bad_password' : user.disabledAt ? 'disabled' : user.lockedUntil && user.lockedUntil > now ? 'locked' : undefined;
+    // Not reserved: locked, or as many failures in flight as the lock-out allows.
+    const refusal = !user ? 'unknown_login' : !passwordOk ? 'bad_password' : user.disabledAt ? 'disabled' : !reserved ? 'locked' : undefined;
 
     if (refusal) {
       await this.throttle.fail(accountKey, ipKey);
-      if (user && refusal === 'bad_password') await this.countFailure(user.id);
+      if (user && reserved && refusal === 'bad_password') await this.attemptFailed(user.id);
       await this.audit.record({ ...base, actorId: user?.id, role: user?.role, outcome: 'denied', status: 401, reason: refusal });
       throw new AccessError('AUTH.INVALID_CREDENTIALS', refusal);
     }
     const known = user as UserRecord;
+    await this.attemptSucceeded(known.id);
     await this.throttle.clear(accountKey);
     const enrol = known.totpSecret === undefined;
     const challenge = this.tokens.sign('mfa', { sub: known.id, enrol }, this.config.challengeSeconds);
@@ -66,13 +83,27 @@ export class LoginService {
     return { mfa: enrol ? 'enrolment_required' : 'required', challengeToken: challenge.token, expiresIn: this.config.challengeSeconds };
   }
 
-  /** Consecutive failures (password or second factor) lock the account until support unlocks it. */
-  async countFailure(userId: string): Promise<void> {
+  /**
+   * Reserves one attempt (password or second factor) before it is checked: counted as a failure
+   * at once, and refused when the account is locked or disabled, or when it already has as many
+   * failures (and attempts in flight) as the lock-out allows. Checked and counted in one statement,
+   * so a burst of concurrent guesses gets no more tries than a sequence of them would.
+   */
+  async reserveAttempt(userId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(RESERVE_SQL, [userId, this.clock.now(), this.config.lockoutAfterFailures]);
+    return (rowCount ?? 0) === 1;
+  }
+
+  /** The reserved attempt failed: it stays counted, and at the limit the account locks until support unlocks it. */
+  async attemptFailed(userId: string): Promise<void> {
     await this.pool.query(
-      `update access.users set failed_attempts = failed_attempts + 1,
-         locked_until = case when failed_attempts + 1 >= $2 then $3::timestamptz else locked_until end
-       where id = $1`,
+      'update access.users set locked_until = case when failed_attempts >= $2 then $3::timestamptz else locked_until end where id = $1',
       [userId, this.config.lockoutAfterFailures, LOCKED_UNTIL_UNLOCKED],
     );
+  }
+
+  /** The reserved first-factor attempt succeeded: it is given back (the second factor counts its own). */
+  async attemptSucceeded(userId: string): Promise<void> {
+    await this.pool.query('update access.users set failed_attempts = greatest(failed_attempts - 1, 0) where id = $1', [userId]);
   }
 }

@@ -63,6 +63,12 @@ export class MfaService {
     if (!sealed) throw new AccessError('AUTH.MFA_NOT_ENROLLED');
     const now = this.clock.now();
     const base = { ...meta, realm: this.realm, actorId: user.id, role: user.role, action: 'auth.mfa_verify' };
+    // One attempt reserved before the factor is checked: a burst of concurrent guesses on one
+    // challenge gets no more tries than the lock-out allows (see LoginService.reserveAttempt).
+    if (!(await this.login.reserveAttempt(user.id))) {
+      await this.audit.record({ ...base, outcome: 'denied', status: 401, reason: 'locked' });
+      throw new AccessError('AUTH.INVALID_MFA', 'user not usable');
+    }
 
     let accepted = false;
     if (factor.code !== undefined) {
@@ -76,7 +82,7 @@ export class MfaService {
       accepted = (rowCount ?? 0) === 1;
     }
     if (!accepted) {
-      await this.login.countFailure(user.id);
+      await this.login.attemptFailed(user.id);
       await this.audit.record({ ...base, outcome: 'denied', status: 401, reason: 'bad_second_factor' });
       throw new AccessError('AUTH.INVALID_MFA', 'factor rejected');
     }

@@ -41,7 +41,8 @@ export class AccountService {
     const outcome = await inTransaction(this.pool, async (client) => {
       const spent = await this.sessions.spendRefresh(client, claims.jti, sessionId, refreshToken);
       if (spent !== 'ok') return { refused: spent } as const;
-      const live = await this.sessions.check(sessionId, claims.sub, client);
+      // Not activity: a client refreshing on a timer must not keep an unattended session past its idle timeout.
+      const live = await this.sessions.check(sessionId, claims.sub, client, { touch: false });
       if ('ended' in live) return { refused: live.ended } as const;
       const tokens = await this.sessionTokens.issue(client, { id: live.userId, realm: live.realm, role: live.role, clinicId: live.clinicId }, live, now);
       return { tokens, role: live.role } as const;
@@ -65,11 +66,17 @@ export class AccountService {
     const base = { ...meta, ...who(subject), action: 'auth.password_change' };
     const { rows } = await this.pool.query('select * from access.users where id = $1', [subject.userId]);
     const user = userFromRow(rows[0]);
+    // The same lock-out as at login: a stolen session cannot guess the current password without limit.
+    if (!(await this.login.reserveAttempt(user.id))) {
+      await this.audit.record({ ...base, outcome: 'denied', status: 401, reason: 'locked' });
+      throw new AccessError('AUTH.INVALID_CREDENTIALS');
+    }
     if (!(await this.hasher.verify(user.passwordHash, current))) {
-      await this.login.countFailure(user.id);
+      await this.login.attemptFailed(user.id);
       await this.audit.record({ ...base, outcome: 'denied', status: 401, reason: 'bad_password' });
       throw new AccessError('AUTH.INVALID_CREDENTIALS');
     }
+    await this.login.attemptSucceeded(user.id);
     if (!passwordAcceptable(next) || next === current) {
       await this.audit.record({ ...base, outcome: 'denied', status: 422, reason: 'weak_password' });
       throw new AccessError('AUTH.WEAK_PASSWORD');
@@ -78,8 +85,10 @@ export class AccountService {
     const now = this.clock.now();
     const issued = await inTransaction(this.pool, async (client) => {
       await client.query('update access.users set password_hash = $2, password_must_change = false, failed_attempts = 0 where id = $1', [user.id, passwordHash]);
+      // The new session ends when the old one would have: a password change does not restart the absolute lifetime.
+      const { rows: [old] } = await client.query<{ absolute_expires_at: Date }>('select absolute_expires_at from access.sessions where id = $1', [subject.sessionId]);
       await this.sessions.revokeAllForUser(user.id, 'password_changed', client);
-      const session = await this.sessions.open(client, user, { mfa: subject.mfa });
+      const session = await this.sessions.open(client, user, { mfa: subject.mfa, notAfter: old?.absolute_expires_at });
       return this.sessionTokens.issue(client, user, session, now);
     });
     await this.audit.record({ ...base, outcome: 'granted', status: 200, params: { newSessionId: issued.sessionId } });

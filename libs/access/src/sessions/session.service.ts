@@ -49,10 +49,16 @@ export class SessionService {
 
   private readonly checks = new Coalescer<SessionKey, SessionCheck>((keys) => this.checkMany(this.pool, keys));
 
-  async open(client: Queryable, user: { id: string; realm: string; roleVersion: number }, options: { mfa: boolean; challengeId?: string }): Promise<{ sessionId: string; absoluteExpiresAt: Date }> {
+  /** `notAfter`: a session replacing another (password change) ends no later than the one it replaces. */
+  async open(
+    client: Queryable,
+    user: { id: string; realm: string; roleVersion: number },
+    options: { mfa: boolean; challengeId?: string; notAfter?: Date },
+  ): Promise<{ sessionId: string; absoluteExpiresAt: Date }> {
     const now = this.clock.now();
     const sessionId = randomUUID();
-    const absoluteExpiresAt = new Date(now.getTime() + this.config.absoluteTimeoutSeconds * 1000);
+    const fresh = now.getTime() + this.config.absoluteTimeoutSeconds * 1000;
+    const absoluteExpiresAt = new Date(options.notAfter ? Math.min(fresh, options.notAfter.getTime()) : fresh);
     await client.query(
       `insert into access.sessions (id, user_id, realm, created_at, last_seen_at, absolute_expires_at, role_version, mfa, challenge_id)
        values ($1, $2, $3, $4, $4, $5, $6, $7, $8)`,
@@ -67,13 +73,14 @@ export class SessionService {
    * and a burst of requests does not cost one committed (fsynced) UPDATE each. Without a client,
    * concurrent checks share one statement (see Coalescer); each is still read after it arrived.
    */
-  async check(sessionId: string, userId: string, client?: Queryable): Promise<SessionCheck> {
+  /** `touch: false` checks without counting as activity (a token refresh is not the user doing anything). */
+  async check(sessionId: string, userId: string, client?: Queryable, options: { touch?: boolean } = {}): Promise<SessionCheck> {
     if (!isUuid(sessionId) || !isUuid(userId)) return { ended: 'unknown' };
     const key = { sessionId, userId };
-    return client ? (await this.checkMany(client, [key]))[0] : this.checks.load(key);
+    return client ? (await this.checkMany(client, [key], options.touch ?? true))[0] : this.checks.load(key);
   }
 
-  private async checkMany(client: Queryable, keys: readonly SessionKey[]): Promise<Array<SessionCheck | Promise<SessionCheck>>> {
+  private async checkMany(client: Queryable, keys: readonly SessionKey[], touch = true): Promise<Array<SessionCheck | Promise<SessionCheck>>> {
     const now = this.clock.now();
     const { rows } = await client.query({
       name: 'access_session_check_many', // prepared once per connection: this runs on every request
@@ -84,7 +91,7 @@ export class SessionService {
     });
     const live = new Map(rows.map((r) => [Number(r.ord) - 1, r]));
     const stale = [...new Set(rows.filter((r) => r.stale).map((r) => r.id as string))];
-    if (stale.length > 0) {
+    if (touch && stale.length > 0) {
       await client.query('update access.sessions set last_seen_at = greatest(last_seen_at, $2) where id = any($1::uuid[]) and revoked_at is null', [stale, now]);
     }
     // A miss is rare (an ended session): its reason is looked up on its own, outside this batch.
