@@ -111,4 +111,15 @@ describe('login does not reveal which accounts exist', () => {
     h.clock.advance(16 * 60_000);
     expect((await login('10.99.0.1')).statusCode).toBe(200); // the window has passed
   });
+
+  it('per-IP throttling counts an IPv6 client by its /64: rotating through its own addresses does not escape it', async () => {
+    const user = await h.createUser('clinic', 'dentist', existing[0].clinicId);
+    h.clock.advance(60 * 60_000);
+    for (let i = 0; i < 100; i++) {
+      expect((await attempt(`spray6-${i}@example.test`, `2001:db8:5:6::${(i + 1).toString(16)}`, `spray6-${i}-abcdefgh`)).status).toBe(401);
+    }
+    const login = (ip: string) => h.clinic.inject({ method: 'POST', url: '/auth/login', remoteAddress: ip, payload: { email: user.email, password: user.password } });
+    expect((await login('2001:db8:5:6:ffff::1')).statusCode).toBe(429); // a new address, the same /64
+    expect((await login('2001:db8:5:7::1')).statusCode).toBe(200); // the next /64 is someone else
+  });
 });

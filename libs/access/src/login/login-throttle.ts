@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AccessConfig } from '../access.config';
 import type { Clock } from '../clock';
+import { rateLimitNetwork } from '../policy/cidr';
 
 /**
  * Failed-login counters per login name and per client IP. Login names are keyed by their HMAC
@@ -18,8 +19,9 @@ export class LoginThrottle {
     return `acct:${lookup}`;
   }
 
+  /** IPv6 clients by their /64: a subscriber rotating through its own addresses stays one client. */
   static ipKey(ip: string | undefined): string {
-    return `ip:${ip ?? 'unknown'}`;
+    return `ip:${rateLimitNetwork(ip) ?? 'unknown'}`;
   }
 
   /** True when either key is currently blocked. */

@@ -1,4 +1,4 @@
-import { IpAllowlist, parseCidr, parseCidrList } from './cidr';
+import { IpAllowlist, parseCidr, parseCidrList, rateLimitNetwork } from './cidr';
 
 describe('IP allowlists (CIDR v4 and v6)', () => {
   const list = new IpAllowlist(['10.10.0.0/16', '192.0.2.7/32', '2001:db8:10::/48']);
@@ -31,5 +31,27 @@ describe('IP allowlists (CIDR v4 and v6)', () => {
     const any = new IpAllowlist(['0.0.0.0/0', '::/0']);
     expect(any.allows('203.0.113.9')).toBe(true);
     expect(any.allows('2001:db8::9')).toBe(true);
+  });
+});
+
+describe('rateLimitNetwork', () => {
+  it('keeps an IPv4 address (also when mapped into IPv6) and reduces IPv6 to its /64', () => {
+    expect(rateLimitNetwork('192.0.2.7')).toBe('192.0.2.7');
+    expect(rateLimitNetwork('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(rateLimitNetwork('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitNetwork('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitNetwork('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(rateLimitNetwork('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(rateLimitNetwork('::1')).toBe('0:0:0:0::/64');
+    expect(rateLimitNetwork('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(rateLimitNetwork('fe80:0:0:0:1::')).toBe('fe80:0:0:0::/64');
+    expect(rateLimitNetwork('not an ip')).toBeUndefined();
+    expect(rateLimitNetwork(undefined)).toBeUndefined();
+  });
+
+  it('every address of one /64 is one network; the next /64 is another', () => {
+    const nets = new Set(Array.from({ length: 50 }, (_, i) => rateLimitNetwork(`2001:db8:aa:bb::${((i * 7919) % 0xffff).toString(16)}:${i.toString(16)}`)));
+    expect(nets.size).toBe(1);
+    expect(rateLimitNetwork('2001:db8:aa:bc::1')).not.toBe([...nets][0]);
   });
 });

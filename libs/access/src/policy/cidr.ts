@@ -35,6 +35,24 @@ export function normaliseIp(ip: string | undefined): { address: string; family: 
   return { address, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
+/**
+ * The network an address belongs to for rate limits: an IPv4 address itself, an IPv6 address's /64
+ * (one subscriber or LAN gets a whole /64, so a per-address limit would not hold). Unparsable: undefined.
+ */
+export function rateLimitNetwork(ip: string | undefined): string | undefined {
+  const n = normaliseIp(ip);
+  if (!n) return undefined;
+  if (n.family === 'ipv4') return n.address;
+  let [head, tail] = n.address.toLowerCase().split('::') as [string, string | undefined];
+  // An embedded IPv4 tail (e.g. 64:ff9b::1.2.3.4) lies in the low 64 bits: it does not change the /64.
+  const groups = (part: string | undefined) => (part ? part.split(':').filter((g) => !g.includes('.')) : []);
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const full = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  head = full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+  return `${head}::/64`;
+}
+
 /** A compiled allowlist (node's BlockList does the prefix arithmetic for both families). */
 export class IpAllowlist {
   private readonly list = new BlockList();
