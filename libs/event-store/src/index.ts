@@ -5,3 +5,4 @@ export * from './postgres/postgres-event-store';
 export * from './postgres/event-store.migrations';
 export * from './postgres/verify-streams';
 export * from './eventstoredb/eventstoredb-event-store';
+export * from './postgres/transaction-clock';

@@ -17,3 +17,12 @@ describe('loadConfig: TRUSTED_PROXIES', () => {
     },
   );
 });
+
+describe('loadConfig: production', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://owner@db/ol', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
+
+  it('needs APP_DATABASE_URL: the least-privilege role must be a login of its own, not a role switch the owner can undo', () => {
+    expect(() => loadConfig(production)).toThrow(/APP_DATABASE_URL/);
+    expect(loadConfig({ ...production, APP_DATABASE_URL: 'postgres://app@db/ol' }).appDatabaseUrl).toBe('postgres://app@db/ol');
+  });
+});

@@ -122,11 +122,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && !databaseUrl) {
     throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded Postgres is for development)');
   }
+  const appDatabaseUrl = postgresUrl(env, 'APP_DATABASE_URL');
+  if (production && !appDatabaseUrl) {
+    // Without a login of its own, the app role is the owner's connection with a role switch, which one `set role none` undoes.
+    throw new ConfigError('APP_DATABASE_URL', 'is required when NODE_ENV=production (a login that is a member of ortholedger_app, not the schema owner)');
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
   return {
     production,
     databaseUrl,
-    appDatabaseUrl: postgresUrl(env, 'APP_DATABASE_URL'),
+    appDatabaseUrl,
     dataDir,
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
     eventStore,

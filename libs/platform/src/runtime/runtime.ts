@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/config';
 import { createDatabasePools, type DatabasePools } from '../database/database';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { migrateToLatest } from '../database/migrations';
+import { assertTransactionClockAhead } from '@ortholedger/event-store';
 
 export interface Runtime {
   readonly config: AppConfig;
@@ -25,7 +26,11 @@ export async function startRuntime(config: AppConfig, options: { migrate?: boole
   }
   const pools = createDatabasePools({ ownerUrl: databaseUrl, appUrl: config.appDatabaseUrl });
   try {
-    if (options.migrate !== false) await migrateToLatest(pools.owner);
+    if (options.migrate !== false) {
+      await migrateToLatest(pools.owner);
+      // The Postgres event log's $all order needs the server's transaction counter ahead of the log (a logical restore breaks that).
+      if (config.eventStore === 'postgres') await assertTransactionClockAhead(pools.owner);
+    }
   } catch (error) {
     await pools.close();
     await stopEmbedded();
