@@ -149,4 +149,23 @@ describe('crypto-shredding: eraseSubject', () => {
       ),
     ).rejects.toThrow(/erased/);
   });
+
+  it('a key version filed under another subject (or none) is refused, so it cannot outlive the stream subject\'s erasure', async () => {
+    const subject = randomUUID();
+    const stream = `patient-${subject}`;
+    await fx.store.appendToStream(stream, [phiEvent(subject, { n: 1 })]);
+    const { rows } = await db.pools.app.query('select wrapped_key, provider_key_ref from keyvault.data_keys where stream_id = $1 and key_version = 1', [stream]);
+    // A copy of the live wrapped key as a new version without the subject: erase_subject, which destroys by subject, would miss it.
+    for (const other of [null, randomUUID()]) {
+      await expect(
+        db.pools.app.query(
+          "insert into keyvault.data_keys (stream_id, key_version, subject_id, purpose, wrapped_key, provider_key_ref) values ($1, 2, $2, 'event-data', $3, $4)",
+          [stream, other, rows[0].wrapped_key, rows[0].provider_key_ref],
+        ),
+      ).rejects.toThrow(/keeps the subject of its first key/);
+    }
+    await fx.vault.eraseSubject(subject, 'gdpr_art17', actor);
+    const { rows: live } = await db.pools.app.query('select count(*)::int as n from keyvault.data_keys where stream_id = $1 and wrapped_key is not null', [stream]);
+    expect(live[0].n).toBe(0);
+  });
 });
