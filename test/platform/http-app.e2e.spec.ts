@@ -29,7 +29,7 @@ describe('both APIs boot with health, hardening and correlation ids', () => {
     expect(live.json()).toEqual({ status: 'ok' });
     const ready = await apps[i].inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().details).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up', pending: 0 } });
+    expect(ready.json().details).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up', pending: 0 }, eventLogClock: { status: 'up', ahead: true } });
   });
 
   it('every response carries security headers, no-store and a correlation id', async () => {

@@ -97,7 +97,8 @@ export class LoginService {
   /** The reserved attempt failed: it stays counted, and at the limit the account locks until support unlocks it. */
   async attemptFailed(userId: string): Promise<void> {
     await this.pool.query(
-      'update access.users set locked_until = case when failed_attempts >= $2 then $3::timestamptz else locked_until end where id = $1',
+      // Writes only at the limit: a wrong password for a known login costs one write (the reservation), as before.
+      'update access.users set locked_until = $3::timestamptz where id = $1 and failed_attempts >= $2 and locked_until is null',
       [userId, this.config.lockoutAfterFailures, LOCKED_UNTIL_UNLOCKED],
     );
   }

@@ -46,6 +46,16 @@ describe('rateLimitNetwork', () => {
     expect(rateLimitNetwork('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
     expect(rateLimitNetwork('fe80:0:0:0:1::')).toBe('fe80:0:0:0::/64');
     expect(rateLimitNetwork('not an ip')).toBeUndefined();
+    expect(rateLimitNetwork('FE80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(rateLimitNetwork('2001:DB8:1:2::1')).toBe('2001:db8:1:2::/64');
+  });
+
+  it('an embedded IPv4 tail counts as two groups; IPv4-mapped addresses in any spelling are the IPv4 address', () => {
+    expect(rateLimitNetwork('1::2:3:4:1.2.3.4')).toBe('1:0:0:2::/64');
+    expect(rateLimitNetwork('1::5:3:4:1.2.3.4')).toBe('1:0:0:5::/64');
+    for (const mapped of ['::ffff:1.2.3.4', '0:0:0:0:0:ffff:1.2.3.4', '::ffff:102:304', '::FFFF:0102:0304', '::ffff:1.2.3.4%eth0']) {
+      expect([mapped, rateLimitNetwork(mapped)]).toEqual([mapped, '1.2.3.4']);
+    }
     expect(rateLimitNetwork(undefined)).toBeUndefined();
   });
 

@@ -36,21 +36,34 @@ export function normaliseIp(ip: string | undefined): { address: string; family: 
 }
 
 /**
- * The network an address belongs to for rate limits: an IPv4 address itself, an IPv6 address's /64
- * (one subscriber or LAN gets a whole /64, so a per-address limit would not hold). Unparsable: undefined.
+ * The network an address belongs to for rate limits: an IPv4 address itself (also when mapped into
+ * IPv6, in any spelling), an IPv6 address's /64 (one subscriber or LAN gets a whole /64, so a
+ * per-address limit would not hold). A zone id is ignored. Unparsable: undefined.
  */
 export function rateLimitNetwork(ip: string | undefined): string | undefined {
-  const n = normaliseIp(ip);
-  if (!n) return undefined;
-  if (n.family === 'ipv4') return n.address;
-  let [head, tail] = n.address.toLowerCase().split('::') as [string, string | undefined];
-  // An embedded IPv4 tail (e.g. 64:ff9b::1.2.3.4) lies in the low 64 bits: it does not change the /64.
-  const groups = (part: string | undefined) => (part ? part.split(':').filter((g) => !g.includes('.')) : []);
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const full = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  head = full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
-  return `${head}::/64`;
+  if (!ip) return undefined;
+  const bare = ip.split('%')[0];
+  const version = isIP(bare);
+  if (version === 4) return bare;
+  if (version !== 6) return undefined;
+  const g = ipv6Groups(bare);
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return [g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255].join('.');
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (a dotted IPv4 tail counts as two). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase();
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number);
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...fill, ...right].map((x) => parseInt(x, 16));
 }
 
 /** A compiled allowlist (node's BlockList does the prefix arithmetic for both families). */

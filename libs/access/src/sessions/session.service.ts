@@ -72,8 +72,8 @@ export class SessionService {
    * `last_seen_at` is older than TOUCH_SECONDS: idle time is tracked to within that granularity,
    * and a burst of requests does not cost one committed (fsynced) UPDATE each. Without a client,
    * concurrent checks share one statement (see Coalescer); each is still read after it arrived.
+   * `touch: false` checks without counting as activity (a token refresh is not the user doing anything).
    */
-  /** `touch: false` checks without counting as activity (a token refresh is not the user doing anything). */
   async check(sessionId: string, userId: string, client?: Queryable, options: { touch?: boolean } = {}): Promise<SessionCheck> {
     if (!isUuid(sessionId) || !isUuid(userId)) return { ended: 'unknown' };
     const key = { sessionId, userId };

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { SubjectErased } from '../errors';
+import { SubjectErased, SubjectRequired } from '../errors';
 
 export interface DataKeyRow {
   readonly streamId: string;
@@ -99,6 +99,7 @@ export class KeyStore {
       return result.rowCount === 1;
     } catch (error) {
       if ((error as { code?: string }).code === 'OL001') throw new SubjectErased(key.streamId);
+      if ((error as { code?: string }).code === 'OL002') throw new SubjectRequired(key.streamId, 'a stream keeps the subject of its first key');
       throw error;
     }
   }

@@ -152,7 +152,7 @@ export const keyvaultMigrations: Record<string, Migration> = {
               raise exception 'stream keys were destroyed; no new keys' using errcode = 'OL001';
             end if;
             if exists (select 1 from keyvault.data_keys d where d.stream_id = new.stream_id and d.subject_id is distinct from new.subject_id) then
-              raise exception 'a stream keeps the subject of its first key' using errcode = 'OL001';
+              raise exception 'a stream keeps the subject of its first key' using errcode = 'OL002';
             end if;
             return new;
           end if;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { assertServingConfig, ConfigError, loadConfig } from './config';
 
 describe('loadConfig: TRUSTED_PROXIES', () => {
   it('defaults to none: X-Forwarded-For is ignored unless load balancers are named', () => {
@@ -21,8 +21,10 @@ describe('loadConfig: TRUSTED_PROXIES', () => {
 describe('loadConfig: production', () => {
   const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://owner@db/ol', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
 
-  it('needs APP_DATABASE_URL: the least-privilege role must be a login of its own, not a role switch the owner can undo', () => {
-    expect(() => loadConfig(production)).toThrow(/APP_DATABASE_URL/);
-    expect(loadConfig({ ...production, APP_DATABASE_URL: 'postgres://app@db/ol' }).appDatabaseUrl).toBe('postgres://app@db/ol');
+  it('serving needs APP_DATABASE_URL, a login other than the owner (the CLI\'s db migrate does not)', () => {
+    expect(() => assertServingConfig(loadConfig(production))).toThrow(/APP_DATABASE_URL/);
+    expect(() => assertServingConfig(loadConfig({ ...production, APP_DATABASE_URL: production.DATABASE_URL }))).toThrow(/other than the schema owner/);
+    expect(() => assertServingConfig(loadConfig({ ...production, APP_DATABASE_URL: 'postgres://app@db/ol' }))).not.toThrow();
+    expect(() => assertServingConfig(loadConfig({}))).not.toThrow(); // development: the owner switches role
   });
 });

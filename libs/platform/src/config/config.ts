@@ -98,6 +98,20 @@ function proxies(env: Env, name: string): string[] {
   });
 }
 
+/**
+ * What a process that serves the APIs needs beyond loadConfig (the CLI's `db migrate` runs as the
+ * owner alone, before the app login exists): in production, a login of its own for the app role.
+ * Without one, app connections are the owner's with a role switch, which one `set role none` undoes.
+ */
+export function assertServingConfig(config: AppConfig): void {
+  if (config.production && !config.appDatabaseUrl) {
+    throw new ConfigError('APP_DATABASE_URL', 'is required to serve when NODE_ENV=production (a login that is a member of ortholedger_app, not the schema owner)');
+  }
+  if (config.production && config.appDatabaseUrl === config.databaseUrl) {
+    throw new ConfigError('APP_DATABASE_URL', 'must be a login other than the schema owner of DATABASE_URL');
+  }
+}
+
 /** Reads and validates the runtime contract of DESIGN.md. Throws ConfigError on the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
@@ -123,10 +137,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded Postgres is for development)');
   }
   const appDatabaseUrl = postgresUrl(env, 'APP_DATABASE_URL');
-  if (production && !appDatabaseUrl) {
-    // Without a login of its own, the app role is the owner's connection with a role switch, which one `set role none` undoes.
-    throw new ConfigError('APP_DATABASE_URL', 'is required when NODE_ENV=production (a login that is a member of ortholedger_app, not the schema owner)');
-  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
   return {
     production,

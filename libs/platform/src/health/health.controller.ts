@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, type OnModuleInit } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { DatabasePools } from '../database/database';
+import { assertTransactionClockAhead } from '@ortholedger/event-store';
 import { pendingMigrations } from '../database/migrations';
 import { DATABASE_POOLS } from '../tokens';
 import { ReadinessRegistry } from './readiness.registry';
@@ -29,6 +30,14 @@ export class HealthController implements OnModuleInit {
         const pending = await pendingMigrations(this.pools.owner);
         if (pending.length > 0) throw new Error(`${pending.length} migrations pending`);
         return { pending: 0 };
+      },
+    });
+    // A database switched under the running process (a logical replica promoted) fails here, not only at start-up.
+    this.registry.add({
+      name: 'eventLogClock',
+      check: async () => {
+        await assertTransactionClockAhead(this.pools.owner);
+        return { ahead: true };
       },
     });
   }
