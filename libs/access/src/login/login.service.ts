@@ -98,7 +98,7 @@ export class LoginService {
   async attemptFailed(userId: string): Promise<void> {
     await this.pool.query(
       // Writes only at the limit: a wrong password for a known login costs one write (the reservation), as before.
-      'update access.users set locked_until = $3::timestamptz where id = $1 and failed_attempts >= $2 and locked_until is null',
+      'update access.users set locked_until = $3::timestamptz where id = $1 and failed_attempts >= $2 and locked_until is distinct from $3::timestamptz',
       [userId, this.config.lockoutAfterFailures, LOCKED_UNTIL_UNLOCKED],
     );
   }
