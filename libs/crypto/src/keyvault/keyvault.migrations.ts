@@ -141,34 +141,18 @@ export const keyvaultMigrations: Record<string, Migration> = {
   '0201_keyvault_one_subject_per_stream': {
     async up(db: Kysely<any>) {
       await sql`
-        create or replace function keyvault.guard_data_keys() returns trigger language plpgsql
+        create function keyvault.guard_one_subject() returns trigger language plpgsql
         security definer set search_path = keyvault, pg_temp as $$
         begin
-          if tg_op = 'INSERT' then
-            if new.subject_id is not null and exists (select 1 from keyvault.erasures e where e.subject_id = new.subject_id) then
-              raise exception 'subject is erased; no new keys' using errcode = 'OL001';
-            end if;
-            if exists (select 1 from keyvault.data_keys d where d.stream_id = new.stream_id and d.destroyed_at is not null) then
-              raise exception 'stream keys were destroyed; no new keys' using errcode = 'OL001';
-            end if;
-            if exists (select 1 from keyvault.data_keys d where d.stream_id = new.stream_id and d.subject_id is distinct from new.subject_id) then
-              raise exception 'a stream keeps the subject of its first key' using errcode = 'OL002';
-            end if;
-            return new;
-          end if;
-          if tg_op = 'DELETE' then
-            raise exception 'keyvault.data_keys rows are never deleted' using errcode = '42501';
-          end if;
-          if old.destroyed_at is not null then
-            raise exception 'a destroyed key stays destroyed' using errcode = 'OL001';
-          end if;
-          if new.stream_id <> old.stream_id or new.key_version <> old.key_version or new.purpose <> old.purpose
-             or new.subject_id is distinct from old.subject_id or new.created_at <> old.created_at
-             or new.encryptions < old.encryptions then
-            raise exception 'keyvault.data_keys identity is immutable and counters only grow' using errcode = '42501';
+          if exists (select 1 from keyvault.data_keys d where d.stream_id = new.stream_id and d.subject_id is distinct from new.subject_id) then
+            raise exception 'a stream keeps the subject of its first key' using errcode = 'OL002';
           end if;
           return new;
         end $$`.execute(db);
+      await sql`revoke all on function keyvault.guard_one_subject() from public`.execute(db);
+      await sql`
+        create trigger data_keys_one_subject before insert on keyvault.data_keys
+        for each row execute function keyvault.guard_one_subject()`.execute(db);
     },
   },
 };
