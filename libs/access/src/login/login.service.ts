@@ -20,9 +20,9 @@ export interface LoginResult {
 /** Far enough to mean "until support unlocks"; Postgres 'infinity' does not survive pg's Date parser. */
 const LOCKED_UNTIL_UNLOCKED = new Date('9999-12-31T00:00:00Z');
 
-/** $1 user id, $2 now, $3 lock-out threshold; one row updated when the attempt may go ahead. */
-const RESERVE_SQL = `update access.users set failed_attempts = failed_attempts + 1
-   where id = $1 and disabled_at is null and (locked_until is null or locked_until <= $2) and failed_attempts < $3`;
+/** Counts one attempt when it may go ahead (a row updated): the user id, now and the lock-out threshold as SQL expressions. */
+const reserveSql = (id: string, now: string, limit: string) => `update access.users set failed_attempts = failed_attempts + 1
+   where id = ${id} and disabled_at is null and (locked_until is null or locked_until <= ${now}) and failed_attempts < ${limit}`;
 
 /**
  * First factor. Unknown login name, wrong password, disabled or locked account: one answer
@@ -55,9 +55,7 @@ export class LoginService {
     // first failure is counted (see reserveAttempt).
     const { rows } = await this.pool.query(
       `with u as (select * from access.users where login_lookup = $1 and realm = $2),
-            r as (update access.users set failed_attempts = failed_attempts + 1
-                   where id = (select id from u) and disabled_at is null and (locked_until is null or locked_until <= $3) and failed_attempts < $4
-                   returning 1)
+            r as (${reserveSql('(select id from u)', '$3', '$4')} returning 1)
        select u.*, (select count(*) from r)::int as reserved from u`,
       [lookup, this.realm, this.clock.now(), this.config.lockoutAfterFailures],
     );
@@ -90,7 +88,7 @@ export class LoginService {
    * so a burst of concurrent guesses gets no more tries than a sequence of them would.
    */
   async reserveAttempt(userId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(RESERVE_SQL, [userId, this.clock.now(), this.config.lockoutAfterFailures]);
+    const { rowCount } = await this.pool.query(reserveSql('$1', '$2', '$3'), [userId, this.clock.now(), this.config.lockoutAfterFailures]);
     return (rowCount ?? 0) === 1;
   }
 

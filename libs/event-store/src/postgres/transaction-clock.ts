@@ -6,7 +6,7 @@ export class TransactionClockBehind extends Error {
   constructor() {
     super(
       'this database hands out transaction ids below those already in the event log (restored from a logical dump, or moved by logical replication?): ' +
-        'new events would sort before the history in $all and stay unseen by projections. Refusing to start; see README "Backups and erasure".',
+        'new events would sort before the history in $all and stay unseen by projections. See README "Backups and erasure".',
     );
     this.name = 'TransactionClockBehind';
   }

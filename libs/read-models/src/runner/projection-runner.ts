@@ -70,6 +70,16 @@ class MemberFailed extends Error {
   }
 }
 
+/**
+ * Delivered at commit to search indexes and waiting readers: the projections that changed and the
+ * patients erased from them (too many to list: `r`, reload).
+ */
+async function notifyCommit(trx: Kysely<ReadModelDatabase>, projections: readonly string[], erased: ReadonlySet<string>): Promise<void> {
+  const ids = [...erased];
+  const payload = JSON.stringify({ p: projections, ...(ids.length <= 100 ? { e: ids } : { r: 1 }) });
+  await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${payload})`.execute(trx);
+}
+
 const silent: RunnerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -115,7 +125,7 @@ export class ProjectionRunner {
     for (const projection of this.options.projections) {
       const checkpoint = await CheckpointStore.ensure(this.options.db, projection.name, this.options.target, projection.version);
       this.members.set(projection.name, { projection, checkpoint });
-      await this.refuseNewer(projection.name);
+      this.refuseNewer(projection.name);
     }
   }
 
@@ -205,10 +215,7 @@ export class ProjectionRunner {
         const erased = await this.options.db.transaction().execute(async (trx) => {
           await CheckpointStore.lockMany(trx, [name], target);
           const subjects = await sweepErasuresMany(trx, [projection], target, { db: trx.withSchema(schemaOf(target)), schema: schemaOf(target) });
-          if (target === 'live' && subjects.size > 0) {
-            const ids = [...subjects];
-            await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${JSON.stringify({ p: [], ...(ids.length <= 100 ? { e: ids } : { r: 1 }) })})`.execute(trx);
-          }
+          if (target === 'live' && subjects.size > 0) await notifyCommit(trx, [], subjects);
           return subjects.size;
         });
         if (erased > 0) this.log.info({ projection: name, erased }, 'erasures applied to a stopped projection');
@@ -263,11 +270,7 @@ export class ProjectionRunner {
         return plan.advanceTo ? [{ projection: name, position: plan.advanceTo, seen: plan.seen, lastEventAt: plan.lastEventAt }] : [];
       });
       await CheckpointStore.advanceMany(trx, target, moves);
-      if (target === 'live' && (notice.projections.length > 0 || notice.erased.size > 0)) {
-        const erasedIds = [...notice.erased];
-        const payload = JSON.stringify({ p: notice.projections, ...(erasedIds.length <= 100 ? { e: erasedIds } : { r: 1 }) });
-        await sql`select pg_notify(${READ_MODELS_CHANNEL}, ${payload})`.execute(trx);
-      }
+      if (target === 'live' && (notice.projections.length > 0 || notice.erased.size > 0)) await notifyCommit(trx, notice.projections, notice.erased);
       await this.options.faults?.inTransaction?.(++this.batches);
     };
     if (within) await body(within);
@@ -291,7 +294,7 @@ export class ProjectionRunner {
     const member = this.members.get(name);
     const fresh = await CheckpointStore.get(this.options.db, name, this.options.target);
     if (member && fresh) member.checkpoint = fresh;
-    await this.refuseNewer(name);
+    this.refuseNewer(name);
   }
 
   /**
@@ -300,7 +303,7 @@ export class ProjectionRunner {
    * reads differently (or not at all) and advance the checkpoint past them, so it stops instead,
    * with an alert, and leaves the projection to the newer release.
    */
-  private async refuseNewer(name: string): Promise<void> {
+  private refuseNewer(name: string): void {
     const member = this.members.get(name);
     if (!member || member.checkpoint.version <= member.projection.version) return;
     const { code, detail } = describeError(new NewerProjectionVersion(name, member.checkpoint.version, member.projection.version));
