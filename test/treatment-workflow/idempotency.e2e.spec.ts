@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { purgeIdempotencyRecords } from '@ortholedger/platform';
 import { Canaries, eventually, expectStatus, findings, openCase, registration } from './support/workflow-fixtures';
 import { type Clinician, WorkflowHarness } from './support/workflow-harness';
 
@@ -90,6 +91,30 @@ describe('Idempotency-Key on command routes', () => {
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first);
     expect(await h.eventCount()).toBe(before);
+  });
+
+  it('after its record is purged (24 h), a key reused for another body executes that body; the same body still finds its events', async () => {
+    const k = key();
+    const body = findings(c);
+    const first = await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, body, { 'idempotency-key': k }), 201);
+    // The daily `db purge-idempotency`, run a day later.
+    expect(await purgeIdempotencyRecords(h.db.pools.owner, new Date(Date.now() + 60_000))).toBeGreaterThan(0);
+    const before = await h.eventCount();
+    const retry = await h.call(ortho, 'POST', `/cases/${caseId}/findings`, body, { 'idempotency-key': k });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first);
+    expect(await h.eventCount()).toBe(before);
+    // The retry recorded the key again (within 24 h another body is still refused); a day later it is purged too.
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c), { 'idempotency-key': k }), 422);
+    await purgeIdempotencyRecords(h.db.pools.owner, new Date(Date.now() + 60_000));
+    const otherBody = findings(c);
+    const reused = await h.call(ortho, 'POST', `/cases/${caseId}/findings`, otherBody, { 'idempotency-key': k });
+    expect(reused.status).toBe(201);
+    expect(reused.headers['idempotent-replayed']).toBeUndefined();
+    expect(reused.body.findingId).not.toBe(first.findingId);
+    expect(await h.eventCount()).toBe(before + 1);
+    const history = await expectStatus(h.call(ortho, 'GET', `/cases/${caseId}/history`), 200);
+    expect(JSON.stringify(history)).toContain(otherBody.diagnosis);
   });
 
   it('a refused request can be retried with the same key once the cause is fixed', async () => {

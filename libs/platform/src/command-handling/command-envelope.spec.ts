@@ -26,6 +26,17 @@ describe('command envelope ids', () => {
     expect(other.commandId).not.toBe(a.commandId);
   });
 
+  it('the same key with another request fingerprint is another command (a key reused after its record was purged)', () => {
+    const key = 'f'.repeat(64);
+    const a = createEnvelope({ ctx: ctxAs('orthodontist'), correlationId: 'r1', idempotencyKey: key, requestFingerprint: '1'.repeat(64) });
+    const retry = createEnvelope({ ctx: ctxAs('orthodontist'), correlationId: 'r2', idempotencyKey: key, requestFingerprint: '1'.repeat(64) });
+    const reused = createEnvelope({ ctx: ctxAs('orthodontist'), correlationId: 'r3', idempotencyKey: key, requestFingerprint: '2'.repeat(64) });
+    expect(retry.commandId).toBe(a.commandId);
+    expect(reused.commandId).not.toBe(a.commandId);
+    expect(mintId(reused, 'findingId')).not.toBe(mintId(a, 'findingId'));
+    expect(eventIdFor(reused, 'case-x', 0)).not.toBe(eventIdFor(a, 'case-x', 0));
+  });
+
   it('without a key every id is fresh', () => {
     const a = createEnvelope({ ctx: ctxAs('orthodontist'), correlationId: 'r1' });
     expect(mintId(a, 'x')).not.toBe(mintId(a, 'x'));

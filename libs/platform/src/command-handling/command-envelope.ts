@@ -14,6 +14,13 @@ export interface CommandEnvelope {
   readonly commandId: string;
   /** Digest of the client's Idempotency-Key scoped to the actor; present when the client sent one. */
   readonly idempotencyKey?: string;
+  /**
+   * The keyed fingerprint of the request the key came with (method, path, body). Ids derive from
+   * key and fingerprint together: a retry names the same records, while a key reused for another
+   * request after its idempotency record was purged (24 h) names new ones and is executed, instead
+   * of being answered with the old request's events.
+   */
+  readonly requestFingerprint?: string;
   /** From If-Match: the stream revision the client last saw. Absent: the current revision, with retries. */
   readonly expectedRevision?: bigint;
 }
@@ -22,11 +29,13 @@ export interface EnvelopeInput {
   ctx: CommandContext;
   correlationId: string;
   idempotencyKey?: string;
+  requestFingerprint?: string;
   expectedRevision?: bigint;
 }
 
 export function createEnvelope(input: EnvelopeInput): CommandEnvelope {
-  const commandId = input.idempotencyKey ? uuidFrom('command', input.ctx.actor.userId, input.idempotencyKey) : randomId();
+  const { idempotencyKey, requestFingerprint } = input;
+  const commandId = idempotencyKey ? uuidFrom('command', input.ctx.actor.userId, idempotencyKey, ...(requestFingerprint ? [requestFingerprint] : [])) : randomId();
   return { ...input, commandId };
 }
 

@@ -35,16 +35,18 @@ export class CommandRequestInterceptor implements NestInterceptor {
     if (!subject) throw new Error('command route without @Authorize');
     const key = parseIdempotencyKey(request.headers['idempotency-key']);
     const keyDigest = key === undefined ? undefined : idempotencyKeyDigest(subject.userId, key);
+    const fingerprint = key === undefined ? undefined : this.fingerprints.fingerprint(key, fingerprintInput(request));
     const actor = { userId: subject.userId, role: subject.role, ...(subject.clinicId ? { clinicId: subject.clinicId } : {}) };
     request.commandEnvelope = createEnvelope({
       ctx: { actor, now: this.clock.now().toISOString() },
       correlationId: String(request.id),
       idempotencyKey: keyDigest,
+      requestFingerprint: fingerprint,
       expectedRevision: parseIfMatch(request.headers['if-match']),
     });
-    if (key !== undefined && keyDigest !== undefined) {
+    if (keyDigest !== undefined && fingerprint !== undefined) {
       const route = `${request.method} ${request.routeOptions?.url ?? '?'}`;
-      const begun = await this.idempotency.begin(subject.userId, keyDigest, this.fingerprints.fingerprint(key, fingerprintInput(request)), route);
+      const begun = await this.idempotency.begin(subject.userId, keyDigest, fingerprint, route);
       if (begun.kind === 'replay') {
         if (typeof begun.body.revision === 'number') reply.header('etag', etagOf(begun.body.revision));
         reply.header('idempotent-replayed', 'true');
