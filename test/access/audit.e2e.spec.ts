@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { auditHead, createIdentityServices, verifyAuditChain } from '@ortholedger/access';
+import { AuditChainKey, auditHead, type AuditRow, createIdentityServices, rowFromDb, verifyAuditChain } from '@ortholedger/access';
+import { auditRowHash, unkeyedRowHash } from '../../libs/access/src/audit/audit-hash';
 import { testRuntime } from '../support/test-runtime';
 import type pg from 'pg';
 import { AccessHarness, bearer, type SignedIn } from './support/access-harness';
@@ -45,7 +46,7 @@ describe('audit log', () => {
     expect(rows.filter((r) => r.outcome === 'granted')).toHaveLength(40);
     expect(rows.filter((r) => r.outcome === 'denied' && r.status === 403 && r.reason === 'clinic_mismatch')).toHaveLength(20);
     expect(rows.every((r) => r.actor_id === userId && r.session_id === s.sessionId && r.role === 'orthodontist' && r.ip && r.realm === 'clinic')).toBe(true);
-    expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+    expect((await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).ok).toBe(true);
   });
 
   it('a handler that fails after the grant adds an error row with the real status', async () => {
@@ -126,7 +127,7 @@ describe('audit log', () => {
       await holder.query('rollback').catch(() => undefined);
       await holder.end();
     }
-    expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+    expect((await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).ok).toBe(true);
   });
 
   it('HEAD on a protected read is the same access: guarded, audited, and 503 without the ETag when the row cannot be written', async () => {
@@ -156,7 +157,7 @@ describe('audit log', () => {
     expect(res.statusCode).toBe(200);
     const rows = await h.auditRows('correlation_id = $1', [correlation]);
     expect(rows.map((r) => r.user_agent)).toEqual([agent]);
-    expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+    expect((await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).ok).toBe(true);
   });
 
   it('a decision that cannot be made (tampered case stream) is 503 with an error row naming the cause', async () => {
@@ -193,31 +194,31 @@ describe('audit log', () => {
       for (let i = 0; i < 20; i++) await read(i % 2 ? own : foreign);
       const head = await auditHead(h.db.pools.app);
       k = head.seq - 10;
-      expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true);
+      expect((await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).ok).toBe(true);
     });
 
     afterEach(async () => {
-      expect((await verifyAuditChain(h.db.pools.app)).ok).toBe(true); // each case restores the row
+      expect((await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).ok).toBe(true); // each case restores the row
     });
 
     it('an edited row', async () => {
       const { rows } = await admin.query('select outcome, status from access.audit_events where seq = $1', [k]);
       await asAttacker("update access.audit_events set outcome = case when outcome = 'granted' then 'denied' else 'granted' end, status = 200 where seq = $1", [k]);
-      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k, problem: 'hash_mismatch', checked: k - 1 });
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k, problem: 'hash_mismatch', checked: k - 1 });
       await asAttacker('update access.audit_events set outcome = $2, status = $3 where seq = $1', [k, rows[0].outcome, rows[0].status]);
     });
 
     it('an edited row whose hash the attacker recomputed breaks the next link', async () => {
       const { rows } = await admin.query('select hash from access.audit_events where seq = $1', [k]);
       await asAttacker("update access.audit_events set hash = repeat('a', 64) where seq = $1", [k]);
-      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k });
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k });
       await asAttacker('update access.audit_events set hash = $2 where seq = $1', [k, rows[0].hash]);
     });
 
     it('a deleted row', async () => {
       const { rows } = await admin.query('select * from access.audit_events where seq = $1', [k]);
       await asAttacker('delete from access.audit_events where seq = $1', [k]);
-      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k, problem: 'missing_row' });
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k, problem: 'missing_row' });
       const cols = Object.keys(rows[0]);
       await asAttacker(`insert into access.audit_events (${cols.join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (c === 'params' && rows[0][c] ? JSON.stringify(rows[0][c]) : rows[0][c])));
     });
@@ -232,18 +233,54 @@ describe('audit log', () => {
       await admin.query('alter table access.audit_events drop constraint audit_events_seq_check');
       try {
         await swap();
-        expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: k });
+        expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k });
         await swap();
       } finally {
         await admin.query('alter table access.audit_events add constraint audit_events_seq_check check (seq > 0)');
       }
     });
 
+    it('a row edited and every hash after it recomputed, head included, without the chain key', async () => {
+      // The attack a plain hash chain cannot see: the attacker knows the algorithm and rewrites the links.
+      const { rows: original } = await admin.query('select * from access.audit_events where seq >= $1 order by seq', [k]);
+      const { rows: [headBefore] } = await admin.query('select seq, hash from access.audit_head');
+      const { rows: [before] } = await admin.query('select hash from access.audit_events where seq = $1', [k - 1]);
+      const forged: { -readonly [K in keyof AuditRow]: AuditRow[K] }[] = original.map((r) => ({ ...rowFromDb(r) }));
+      forged[0] = { ...forged[0], outcome: forged[0].outcome === 'granted' ? 'denied' : 'granted' };
+      let prev: string = before.hash;
+      for (const row of forged) {
+        row.prevHash = prev;
+        row.hash = unkeyedRowHash(row, prev);
+        prev = row.hash;
+      }
+      const rewrite = async (rows: typeof forged, head: { seq: number; hash: string }) => {
+        for (const row of rows) await asAttacker('update access.audit_events set outcome = $2, prev_hash = $3, hash = $4 where seq = $1', [row.seq, row.outcome, row.prevHash, row.hash]);
+        await admin.query('begin');
+        await admin.query('alter table access.audit_head disable trigger user');
+        await admin.query('update access.audit_head set hash = $2 where seq = $1', [head.seq, head.hash]);
+        await admin.query('alter table access.audit_head enable trigger user');
+        await admin.query('commit');
+      };
+      await rewrite(forged, { seq: headBefore.seq, hash: prev });
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k, problem: 'unkeyed_row', checked: k - 1 });
+      // A MAC under any other key fails the same way.
+      const other = new AuditChainKey(Buffer.alloc(32, 9));
+      prev = before.hash;
+      for (const row of forged) {
+        row.prevHash = prev;
+        row.hash = auditRowHash(row, prev, other);
+        prev = row.hash;
+      }
+      await rewrite(forged, { seq: headBefore.seq, hash: prev });
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k, problem: 'hash_mismatch' });
+      await rewrite(original.map((r) => rowFromDb(r)), { seq: headBefore.seq, hash: headBefore.hash });
+    });
+
     it('the tail cut off (rows deleted at the end) disagrees with the head', async () => {
       const head = await auditHead(h.db.pools.app);
       const { rows } = await admin.query('select * from access.audit_events where seq = $1', [head.seq]);
       await asAttacker('delete from access.audit_events where seq = $1', [head.seq]);
-      expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: false, brokenAt: head.seq, problem: 'head_mismatch' });
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: head.seq, problem: 'head_mismatch' });
       const cols = Object.keys(rows[0]);
       await asAttacker(`insert into access.audit_events (${cols.join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (c === 'params' && rows[0][c] ? JSON.stringify(rows[0][c]) : rows[0][c])));
     });
@@ -258,6 +295,6 @@ describe('audit log', () => {
     await Promise.all(Array.from({ length: 200 }, (_, i) => writers[i % 2].record({ action: 'test.concurrent', outcome: 'granted' })));
     const after = await auditHead(h.db.pools.app);
     expect(after.seq - before.seq).toBe(200);
-    expect(await verifyAuditChain(h.db.pools.app)).toMatchObject({ ok: true, checked: after.seq });
+    expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: true, checked: after.seq });
   });
 });

@@ -84,7 +84,7 @@ export async function createIdentityServices(runtime: AccessRuntime, options: Ac
   const keyring = await SecretKeyring.load(pool, provider);
   const hasher = new PasswordHasher();
   const sessions = new SessionService(pool, clock, config);
-  const auditStore = new AuditStore(pool);
+  const auditStore = new AuditStore(pool, keyring.auditChain);
   const audit = new AuditService(auditStore, clock, options.logger);
   const careTeam = CoalescedCareTeamDirectory.over(options.careTeam ?? new PostgresCareTeamDirectory(pool));
   const policy = new AccessPolicyService(

@@ -19,6 +19,8 @@ export * from './audit/audit.types';
 export * from './audit/audit.service';
 export * from './audit/audit-store';
 export * from './audit/audit-verify';
+export { AuditChainKey } from './audit/audit-hash';
+export { SecretKeyring } from './keys/secret-keyring';
 export * from './audit/redact';
 export * from './identity/user.types';
 export * from './identity/user-admin.service';

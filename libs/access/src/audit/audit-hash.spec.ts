@@ -1,4 +1,4 @@
-import { auditRowHash, GENESIS_HASH, sanitiseAuditRecord } from './audit-hash';
+import { AuditChainKey, auditRowHash, GENESIS_HASH, sanitiseAuditRecord, unkeyedRowHash } from './audit-hash';
 import { redactParams } from './redact';
 
 const PATIENT = '3f1f3b8e-8f0a-4c55-9b7e-2a8f6a0c1d22';
@@ -35,16 +35,20 @@ describe('audit rows carry no free text', () => {
     expect(out).toEqual({ 'query.page': 2, 'body.planVersion': 2, 'body.stageFrom': 1, 'body.stageTo': 10, 'body.pageSize': 20, redacted: 4 });
   });
 
-  it('the hash covers position, content and the previous link', () => {
+  it('the hash covers position, content and the previous link, under the chain key', () => {
+    const key = new AuditChainKey(Buffer.alloc(32, 7));
     const base = { ...sanitiseAuditRecord({ action: 'auth.login', outcome: 'denied', status: 401 }, new Date(1000)), seq: 1 };
-    const h = auditRowHash(base, GENESIS_HASH);
+    const h = auditRowHash(base, GENESIS_HASH, key);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(auditRowHash({ ...base, seq: 2 }, GENESIS_HASH)).not.toBe(h);
-    expect(auditRowHash({ ...base, status: 200 }, GENESIS_HASH)).not.toBe(h);
-    expect(auditRowHash(base, 'f'.repeat(64))).not.toBe(h);
+    expect(auditRowHash({ ...base, seq: 2 }, GENESIS_HASH, key)).not.toBe(h);
+    expect(auditRowHash({ ...base, status: 200 }, GENESIS_HASH, key)).not.toBe(h);
+    expect(auditRowHash(base, 'f'.repeat(64), key)).not.toBe(h);
+    // Without the key the link cannot be recomputed: another key, or the plain SHA-256, gives another value.
+    expect(auditRowHash(base, GENESIS_HASH, new AuditChainKey(Buffer.alloc(32, 8)))).not.toBe(h);
+    expect(unkeyedRowHash(base, GENESIS_HASH)).not.toBe(h);
     // Key order of params does not matter (jsonb reorders keys).
     const a = { ...base, params: { b: 1, a: 2 } };
     const b = { ...base, params: { a: 2, b: 1 } };
-    expect(auditRowHash(a, GENESIS_HASH)).toBe(auditRowHash(b, GENESIS_HASH));
+    expect(auditRowHash(a, GENESIS_HASH, key)).toBe(auditRowHash(b, GENESIS_HASH, key));
   });
 });

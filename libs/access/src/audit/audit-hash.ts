@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isUuid } from '../realm';
 import type { AuditRecord, AuditRow } from './audit.types';
@@ -53,12 +53,39 @@ function canonicalParams(params: AuditRow['params']): string | null {
   return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
 }
 
-/** Fixed field order; any change to a field, its position or the link changes the hash. */
-export function auditRowHash(row: Unhashed & { seq: number }, prevHash: string): string {
-  const canonical = JSON.stringify([
+/**
+ * The audit chain's MAC key: HMAC-SHA256 under a secret derived from the access root key, which
+ * exists only wrapped by the key provider (KMS in production). A plain hash chain shows edits
+ * only to someone who did not also recompute the hashes after them; with the key, someone who
+ * can write the database but cannot use the key provider cannot forge a row, a link or a tail.
+ */
+export class AuditChainKey {
+  constructor(private readonly key: Buffer) {
+    if (key.length < 32) throw new Error('audit chain key must be at least 256 bits');
+  }
+
+  mac(prevHash: string, canonical: string): string {
+    return createHmac('sha256', this.key).update(prevHash).update('\n').update(canonical).digest('hex');
+  }
+}
+
+function canonicalRow(row: Unhashed & { seq: number }): string {
+  return JSON.stringify([
     row.seq, row.at.toISOString(), row.realm, row.actorId, row.role, row.sessionId, row.action, row.resourceType,
     row.resourceId, row.patientId, row.outcome, row.status, row.reason, row.ip, row.userAgent, row.correlationId,
     row.purpose, row.breakGlass, canonicalParams(row.params), row.policyVersion,
   ]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** Fixed field order; any change to a field, its position or the link changes the MAC. */
+export function auditRowHash(row: Unhashed & { seq: number }, prevHash: string, key: AuditChainKey): string {
+  return key.mac(prevHash, canonicalRow(row));
+}
+
+/**
+ * The unkeyed SHA-256 link rows had before the chain was keyed: verify names such a row
+ * (`unkeyed_row`) rather than calling it edited. It never counts as valid.
+ */
+export function unkeyedRowHash(row: Unhashed & { seq: number }, prevHash: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalRow(row)).digest('hex');
 }

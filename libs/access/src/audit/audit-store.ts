@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { auditRowHash, sanitiseAuditRecord } from './audit-hash';
+import { type AuditChainKey, auditRowHash, sanitiseAuditRecord } from './audit-hash';
 import type { AuditHead, AuditReceipt, AuditRecord, AuditRow } from './audit.types';
 
 const COLUMNS = [
@@ -67,6 +67,7 @@ export class AuditStore {
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly chain: AuditChainKey,
     private readonly options: { maxBatch?: number; timeoutMs?: number; maxRetries?: number } = {},
   ) {}
 
@@ -111,7 +112,7 @@ export class AuditStore {
       let prev = head.hash;
       cleaned.forEach((clean, i) => {
         const row = { ...clean, seq: head.seq + i + 1 };
-        const hash = auditRowHash(row, prev);
+        const hash = auditRowHash(row, prev, this.chain);
         rows.push({ ...row, prevHash: prev, hash });
         prev = hash;
       });

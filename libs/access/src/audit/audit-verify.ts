@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { auditRowHash, GENESIS_HASH } from './audit-hash';
+import { type AuditChainKey, auditRowHash, GENESIS_HASH, unkeyedRowHash } from './audit-hash';
 import { rowFromDb } from './audit-store';
 import type { AuditHead, AuditVerification } from './audit.types';
 
@@ -7,10 +7,11 @@ import type { AuditHead, AuditVerification } from './audit.types';
  * Walks the whole chain in order inside one snapshot and reports the first position that does
  * not verify: a gap (deleted row), a link that does not point at its predecessor (reordered or
  * re-hashed rows), a row whose content no longer matches its hash (edited), or a head that
- * disagrees with the last row (tail removed). Anchor `auditHead()` elsewhere to catch a rewrite
- * of the whole tail.
+ * disagrees with the last row (tail removed). Links are MACs under the chain key, so a rewrite
+ * needs the key provider, not just the database; anchor `auditHead()` elsewhere as well, to catch
+ * a tail cut off together with the head (or rewritten by someone holding the key).
  */
-export async function verifyAuditChain(pool: pg.Pool, options: { pageSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditVerification> {
+export async function verifyAuditChain(pool: pg.Pool, chain: AuditChainKey, options: { pageSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditVerification> {
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
@@ -27,7 +28,7 @@ export async function verifyAuditChain(pool: pg.Pool, options: { pageSize?: numb
         const row = rowFromDb(raw);
         if (row.seq !== expected) return broken(expected, 'missing_row');
         if (row.prevHash !== prev) return broken(row.seq, 'broken_link');
-        if (auditRowHash(row, prev) !== row.hash) return broken(row.seq, 'hash_mismatch');
+        if (auditRowHash(row, prev, chain) !== row.hash) return broken(row.seq, unkeyedRowHash(row, prev) === row.hash ? 'unkeyed_row' : 'hash_mismatch');
         prev = row.hash;
         expected += 1;
         checked += 1;

@@ -63,7 +63,8 @@ export interface AuditHead {
   readonly hash: string;
 }
 
-export type AuditProblem = 'missing_row' | 'broken_link' | 'hash_mismatch' | 'head_mismatch';
+/** `unkeyed_row`: a plain SHA-256 link (from before the chain was keyed, or forged without the key). */
+export type AuditProblem = 'missing_row' | 'broken_link' | 'hash_mismatch' | 'unkeyed_row' | 'head_mismatch';
 
 export interface AuditVerification {
   readonly ok: boolean;

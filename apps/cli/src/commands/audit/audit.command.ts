@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, SubCommand } from 'nest-commander';
-import { auditHead, verifyAuditChain } from '@ortholedger/access';
+import { auditHead, SecretKeyring, verifyAuditChain } from '@ortholedger/access';
+import { createKeyProvider } from '@ortholedger/crypto';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
@@ -13,13 +14,15 @@ abstract class AuditSubCommand extends JsonCommand {
   }
 }
 
-@SubCommand({ name: 'verify', description: 'walk the audit hash chain; exit 1 and name the first broken position' })
+@SubCommand({ name: 'verify', description: 'walk the audit chain (keyed links); exit 1 and name the first broken position' })
 export class AuditVerifyCommand extends AuditSubCommand {
   async run(_params: string[], options: { json?: boolean }): Promise<void> {
     const runtime = await this.runtime.get();
+    // The links are MACs under a key derived from the access root: verifying needs the key provider (KMS in production).
+    const keyring = await SecretKeyring.load(runtime.pools.app, createKeyProvider(runtime.config));
     const head = await auditHead(runtime.pools.app);
     const progress = createProgress('audit verify', head.seq, { json: options.json, unit: 'rows' });
-    const result = await verifyAuditChain(runtime.pools.app, { onProgress: (done, total) => progress.update(done, total) });
+    const result = await verifyAuditChain(runtime.pools.app, keyring.auditChain, { onProgress: (done, total) => progress.update(done, total) });
     progress.stop();
     print(!!options.json, result, () =>
       result.ok
