@@ -5,7 +5,7 @@ import { createEnvelope, KEY_PROVIDER } from '@ortholedger/platform';
 import { RecordClinicalFindingsCommand } from '../../apps/clinic-api/src/treatment-case/commands/record-clinical-findings/record-clinical-findings.command';
 import { GetCaseHistoryQuery } from '../../apps/clinic-api/src/treatment-case/queries/get-case-history/get-case-history.query';
 import { ProposeTreatmentPlanCommand } from '../../apps/clinic-api/src/treatment-case/commands/propose-treatment-plan/propose-treatment-plan.command';
-import { Canaries, consent, eventually, expectStatus, findings, openCase, proposePlan, registration } from './support/workflow-fixtures';
+import { Canaries, consent, eventually, expectStatus, findings, openCase, proposePlan, registration, scan } from './support/workflow-fixtures';
 import { type Clinician, WorkflowHarness } from './support/workflow-harness';
 
 /** What the thin handlers add around the deciders: patient facts for opening, care-team checks and sync, erasure. */
@@ -38,6 +38,43 @@ describe('command handlers through the CommandBus and HTTP', () => {
     await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), status: 'revoked' }), 201);
     expect((await h.call(ortho, 'POST', `/patients/${patientId}/cases`, { arches: 'upper' })).status).toBe(412);
     expect(await h.eventCount()).toBe(events + 2);
+  });
+
+  it('a revoked treatment consent stops treatment: no new findings, scans, plans or orders; the record can still be corrected and the case cancelled', async () => {
+    const { patientId, caseId } = await openCase(h, ortho, c);
+    const finding = await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), status: 'revoked' }), 201);
+    const events = await h.eventCount();
+    const refused = [
+      await h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)),
+      await h.call(ortho, 'POST', `/cases/${caseId}/scans`, scan()),
+      await h.call(ortho, 'POST', `/cases/${caseId}/progress-checks`, { currentStage: 1, fit: 'tracking' }),
+    ];
+    expect(refused.map((r) => [r.status, r.body.code])).toEqual(Array(3).fill([412, 'TREATMENT_CASE.CONSENT_REQUIRED']));
+    await expect(proposePlan(h, caseId, 1, c)).rejects.toMatchObject({ code: 'TREATMENT_CASE.CONSENT_REQUIRED' });
+    // A consent the client claims in the body changes nothing (the snapshot comes from the patient stream).
+    const claimed = await h.call(ortho, 'POST', `/cases/${caseId}/findings`, { ...findings(c), patientConsent: { treatment: true } });
+    expect(claimed.status).toBe(400);
+    expect(await h.eventCount()).toBe(events);
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/corrections`, { correctsEntryId: finding.entryId, reason: 'typo', replacement: { diagnosis: c.mark('Diagnosisfixed') } }), 201);
+    // Granted again (later), treatment goes on; then the case can be cancelled whatever the consent.
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), formVersion: 'TX-2025.2', recordedAt: h.clock.now().toISOString() }), 201);
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), status: 'revoked', recordedAt: h.clock.now().toISOString() }), 201);
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/cancellation`, { reason: 'consent withdrawn' }), 200);
+  });
+
+  it('the current consent is the one given last, not the one entered last: an older paper form entered later is refused and changes nothing', async () => {
+    const { patientId, caseId } = await openCase(h, ortho, c);
+    const now = h.clock.now().getTime();
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), status: 'revoked', recordedAt: new Date(now - 30_000).toISOString() }), 201);
+    const events = await h.eventCount();
+    const lastWeek = await h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), formVersion: 'TX-2025.2', recordedAt: new Date(now - 7 * 86_400_000).toISOString() });
+    expect([lastWeek.status, lastWeek.body.code]).toEqual([409, 'PATIENT.CONSENT_OUT_OF_ORDER']);
+    expect(await h.eventCount()).toBe(events);
+    const patient = await expectStatus(h.call(ortho, 'GET', `/patients/${patientId}`), 200);
+    expect(patient.consents.treatment).toMatchObject({ status: 'revoked', recordedAt: new Date(now - 30_000).toISOString() });
+    expect((await h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c))).status).toBe(412);
   });
 
   it('a registration names only active users of the clinic as its care team; staff register for a clinician', async () => {

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  caseStream, DomainError, treatmentCaseDecider, type CaseCommand, type CaseEvent, type CaseState,
+  caseStream, DomainError, hasActiveConsent, TREATMENT_CONSENT_REQUIRED, treatmentCaseDecider, type CaseCommand, type CaseEvent, type CaseState,
 } from '@ortholedger/domain';
 import type { EventStore } from '@ortholedger/event-store';
 import { type CommandEnvelope, EVENT_STORE, handleCommand, type LoadedStream, loadStream } from '@ortholedger/platform';
+import { PatientCommands } from '../patient/patient-commands.service';
 import { CasePatients } from './case-patients';
 import type { CaseCommandResponse } from './dto/case-command.response';
 
@@ -16,14 +17,25 @@ export class CaseCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly patients: CasePatients,
+    private readonly patientStreams: PatientCommands,
   ) {}
 
-  /** For an existing case; the patient (the stream's key subject) comes from the case itself. */
+  /**
+   * For an existing case; the patient (the stream's key subject) comes from the case itself. For
+   * commands that carry treatment forward, the patient's treatment consent is read now and handed
+   * to the decider (as opening a case does); whatever the caller put there is replaced.
+   */
   async run(command: Exclude<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope, created: readonly CreatedId[] = []): Promise<CaseCommandResponse> {
     const { caseId } = command.data;
     const patientId = await this.patients.patientOf(caseId);
     if (!patientId) throw new DomainError('TREATMENT_CASE.NOT_OPENED', `case ${caseId} has not been opened`);
-    return this.append(patientId, command, envelope, created);
+    const { patientConsent: _fromCaller, ...data } = command.data;
+    let checked = { ...command, data } as typeof command;
+    if (TREATMENT_CONSENT_REQUIRED.has(command.type)) {
+      const patient = (await this.patientStreams.load(patientId)).state;
+      checked = { ...command, data: { ...data, patientConsent: { treatment: hasActiveConsent(patient, 'treatment') } } } as typeof command;
+    }
+    return this.append(patientId, checked, envelope, created);
   }
 
   /** A new case stream, filed under the patient so that erasing the patient shreds the case too. */

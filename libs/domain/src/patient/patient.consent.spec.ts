@@ -34,9 +34,18 @@ describe('RecordConsent', () => {
   });
 
   it('grants again after a revocation', () => {
+    const regranted = { recordedAt: '2025-03-01T09:45:00.000Z' };
     given([registered(), consentRecorded(), consentRecorded(revoked)])
-      .when(consentCommand(), staff)
-      .then([consentRecorded()]);
+      .when(consentCommand(regranted), staff)
+      .then([consentRecorded(regranted)]);
+  });
+
+  it('records a consent given at the same instant as the current one (the later entry is current)', () => {
+    given([registered(), consentRecorded()])
+      .when(consentCommand(revoked), staff)
+      .then([consentRecorded(revoked)]);
+    const sameInstant = { status: 'revoked', recordedAt: '2025-02-28T09:00:00.000Z' } as const;
+    given([registered(), consentRecorded()]).when(consentCommand(sameInstant), staff).then([consentRecorded(sameInstant)]);
   });
 
   it('accepts a consent recorded exactly now', () => {
@@ -55,6 +64,17 @@ describe('RecordConsent', () => {
       given([registered(), consentRecorded(), consentRecorded(revoked)])
         .when(consentCommand(revoked), staff)
         .thenThrows('PATIENT.CONSENT_NOT_GRANTED');
+    });
+
+    it('a record given before the current one, entered later (a paper grant dated before a revocation on file)', () => {
+      const olderGrant = { formVersion: 'TX-2025.2', recordedAt: '2025-02-20T09:00:00.000Z' };
+      given([registered(), consentRecorded(), consentRecorded(revoked)])
+        .when(consentCommand(olderGrant), staff)
+        .thenThrows('PATIENT.CONSENT_OUT_OF_ORDER');
+      // Nor can an old revocation, entered late, undo a newer grant.
+      given([registered(), consentRecorded({ recordedAt: '2025-03-01T08:00:00.000Z' })])
+        .when(consentCommand({ status: 'revoked', recordedAt: '2025-02-01T08:00:00.000Z' }), staff)
+        .thenThrows('PATIENT.CONSENT_OUT_OF_ORDER');
     });
 
     it('revoking one type when only another is granted', () => {
@@ -127,5 +147,15 @@ describe('hasActiveConsent', () => {
     const withdrawn = foldEvents(patientDecider, [registered(), consentRecorded(), consentRecorded(revoked)]);
     expect(hasActiveConsent(withdrawn, 'treatment')).toBe(false);
     expect(hasActiveConsent(patientDecider.initialState(), 'treatment')).toBe(false);
+  });
+
+  it('is decided by the time consent was given, not by entry order (streams written before the order check)', () => {
+    const lateEnteredOldGrant = foldEvents(patientDecider, [registered(), consentRecorded(), consentRecorded(revoked), consentRecorded({ formVersion: 'TX-2025.2', recordedAt: '2025-02-20T09:00:00.000Z' })]);
+    expect(hasActiveConsent(lateEnteredOldGrant, 'treatment')).toBe(false);
+    const lateEnteredOldRevocation = foldEvents(patientDecider, [registered(), consentRecorded({ recordedAt: '2025-03-01T08:00:00.000Z' }), consentRecorded({ status: 'revoked', recordedAt: '2025-02-01T08:00:00.000Z' })]);
+    expect(hasActiveConsent(lateEnteredOldRevocation, 'treatment')).toBe(true);
+    // Times compare as instants, whatever their offset.
+    const offsets = foldEvents(patientDecider, [registered(), consentRecorded({ recordedAt: '2025-03-01T10:00:00.000+02:00' }), consentRecorded({ status: 'revoked', recordedAt: '2025-03-01T08:30:00.000Z' })]);
+    expect(hasActiveConsent(offsets, 'treatment')).toBe(false);
   });
 });

@@ -26,7 +26,7 @@ import {
   type RecordConsent,
 } from './patient.commands';
 import type { ConsentRecorded, PatientEvent } from './patient.events';
-import { evolvePatient, initialPatientState, type ActivePatient, type PatientState } from './patient.state';
+import { evolvePatient, initialPatientState, supersedes, type ActivePatient, type PatientState } from './patient.state';
 import { validateCorrection, validateDemographics } from './patient.validation';
 
 /**
@@ -127,6 +127,10 @@ function decideConsent(data: RecordConsent['data'], patient: ActivePatient, ctx:
     throw new DomainError('PATIENT.GUARDIAN_NOT_RECORDED', 'consent by a guardian needs a guardian on record');
   }
   const current = patient.consents[consentType];
+  if (!supersedes({ recordedAt }, current)) {
+    // Entered now, it would not be the current consent: refuse rather than answer 201 for a record that changes nothing.
+    throw new DomainError('PATIENT.CONSENT_OUT_OF_ORDER', `a later ${consentType} consent record is on file; it stays the current one`);
+  }
   if (status === 'revoked' && current?.status !== 'granted') {
     throw new DomainError('PATIENT.CONSENT_NOT_GRANTED', `${consentType} consent is not granted`);
   }

@@ -58,7 +58,9 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
     }
     case 'ConsentRecorded': {
       const { consentType, status, formVersion, givenBy, recordedAt } = event.data;
-      return { ...state, consents: { ...state.consents, [consentType]: { status, formVersion, givenBy, recordedAt } } };
+      const record = { status, formVersion, givenBy, recordedAt };
+      if (!supersedes(record, state.consents[consentType])) return state;
+      return { ...state, consents: { ...state.consents, [consentType]: record } };
     }
     case 'PatientTransferred':
       // The former clinic's people lose their care-team standing; the new clinic assigns its own.
@@ -66,6 +68,16 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
     default:
       return assertNever(event, 'patient event');
   }
+}
+
+/**
+ * Consent records may be entered after the fact (a paper form signed last week), so the current
+ * consent of a type is the one given last, by `recordedAt`, not the one entered last; at the same
+ * instant the later entry wins. New records older than the current one are refused
+ * (PATIENT.CONSENT_OUT_OF_ORDER); this rule also folds streams written before that check.
+ */
+export function supersedes(next: Pick<ConsentRecord, 'recordedAt'>, current: Pick<ConsentRecord, 'recordedAt'> | undefined): boolean {
+  return current === undefined || Date.parse(next.recordedAt) >= Date.parse(current.recordedAt);
 }
 
 export const hasActiveConsent = (state: PatientState, type: ConsentType): boolean =>

@@ -52,6 +52,7 @@ export const ERROR_KINDS = {
   'PATIENT.SAME_CLINIC': 'conflict',
   'PATIENT.CONSENT_ALREADY_GRANTED': 'conflict',
   'PATIENT.CONSENT_NOT_GRANTED': 'conflict',
+  'PATIENT.CONSENT_OUT_OF_ORDER': 'conflict',
   'PATIENT.GUARDIAN_NOT_RECORDED': 'precondition',
 
   'TREATMENT_CASE.NOT_OPENED': 'not_found',

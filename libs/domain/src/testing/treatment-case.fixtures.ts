@@ -28,7 +28,8 @@ export function caseCommand<T extends CaseCommandType>(
   type: T,
   data: Omit<CommandOf<T>['data'], 'caseId' | 'entryId'>,
 ): CommandOf<T> {
-  return { type, data: { caseId: ids.case, entryId: NEW_ENTRY, ...data } } as unknown as CommandOf<T>;
+  // The patient's treatment consent is active unless a test says otherwise.
+  return { type, data: { caseId: ids.case, entryId: NEW_ENTRY, patientConsent: { treatment: true }, ...data } } as unknown as CommandOf<T>;
 }
 
 export const planContent = (): Omit<

@@ -42,6 +42,12 @@ export interface RevisionComment {
 export interface CaseCommandBase {
   caseId: string;
   entryId: string;
+  /**
+   * Snapshot the application takes from the patient stream before deciding: commands that carry
+   * treatment forward (TREATMENT_CONSENT_REQUIRED) are refused without active treatment consent.
+   * Never taken from the client.
+   */
+  patientConsent?: { treatment: boolean };
 }
 
 export type OpenCase = Message<

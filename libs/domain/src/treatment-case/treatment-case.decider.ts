@@ -46,6 +46,16 @@ export const CASE_COMMAND_ROLES: Readonly<Record<CaseCommandType, readonly Role[
   CorrectEntry: [...CLINIC_ROLES, 'case_coordinator'],
 };
 
+/**
+ * Commands that carry treatment forward need the patient's treatment consent to be active when
+ * they are decided, as opening a case does: after a revocation no new findings, scans, plans,
+ * approvals, orders, refinements or progress checks. Keeping the record true stays possible:
+ * corrections, cancellation, completion, and the shipment of aligners ordered before.
+ */
+export const TREATMENT_CONSENT_REQUIRED: ReadonlySet<CaseCommandType> = new Set<CaseCommandType>([
+  'RecordClinicalFindings', 'AttachScan', 'ProposeTreatmentPlan', 'ApprovePlan', 'RequestPlanRevision', 'OrderAligners', 'RecordProgressCheck', 'StartRefinement',
+]);
+
 /** Refusal order: bad context, role, unknown or closed case, other clinic, reused entry id, then the command's own rules. */
 export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandContext): CaseEvent[] {
   assertContext(ctx);
@@ -58,6 +68,9 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
   const entryId = requireUuid(command.data.entryId, 'entryId');
   if (Object.hasOwn(current.entries, entryId)) {
     throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);
+  }
+  if (TREATMENT_CONSENT_REQUIRED.has(command.type) && command.data.patientConsent?.treatment !== true) {
+    throw new DomainError('TREATMENT_CASE.CONSENT_REQUIRED', 'the patient has no active treatment consent');
   }
   const decision: CaseDecision = {
     state: current,

@@ -180,3 +180,24 @@ describe('AttachScan', () => {
     });
   });
 });
+
+describe('treatment consent on commands that carry treatment forward', () => {
+  it('refuses them without an active treatment consent snapshot, and leaves the record-keeping commands open', () => {
+    for (const patientConsent of [undefined, { treatment: false }]) {
+      given(history.openNoFindings()).when(recordFindings({ patientConsent }), ortho).thenThrows('TREATMENT_CASE.CONSENT_REQUIRED');
+      given(history.openNoFindings()).when(caseCommand('AttachScan', { ...scanData(), patientConsent }), ortho).thenThrows('TREATMENT_CASE.CONSENT_REQUIRED');
+    }
+    given(history.openNoFindings()).when(caseCommand('CancelCase', { reason: 'consent withdrawn', patientConsent: { treatment: false } }), ortho).then([
+      { type: 'CaseCancelled', data: { ...newBase, reason: 'consent withdrawn' } },
+    ]);
+  });
+
+  it('keeps the snapshot out of the event', () => {
+    given(history.openNoFindings()).when(recordFindings(), ortho).then([{ type: 'ClinicalFindingsRecorded', data: { ...newBase, ...withoutConsent(findingsData()) } }]);
+  });
+});
+
+function withoutConsent<T extends { patientConsent?: unknown }>(data: T): Omit<T, 'patientConsent'> {
+  const { patientConsent: _snapshot, ...rest } = data;
+  return rest;
+}

@@ -128,7 +128,8 @@ interface CaseActors {
 
 /** A case taken to a random point of the workflow: opened only, up to plan approval, in treatment, completed. */
 function caseSteps(random: SeededRandom, caseId: string, a: CaseActors): SeedStep[] {
-  const cmd = (type: string, data: object) => ({ type, data: { caseId, entryId: random.uuid(), ...data } }) as unknown as CaseCommand;
+  // Every seeded patient's treatment consent is granted (the snapshot the clinic API takes from the patient stream).
+  const cmd = (type: string, data: object) => ({ type, data: { caseId, entryId: random.uuid(), patientConsent: { treatment: true }, ...data } }) as unknown as CaseCommand;
   const depth = random.int(0, 6);
   const steps: SeedStep[] = [];
   const ortho = (...commands: CaseCommand[]) => steps.push({ ctx: a.ctx(a.ortho, 'orthodontist', 60), commands });

@@ -1,6 +1,7 @@
 import type {
   CareTeamRole, ConsentGiver, ConsentStatus, ConsentType, ContactDetails, Demographics, Guardian, PatientEvent, PersonName,
 } from '@ortholedger/domain';
+import { supersedes } from '@ortholedger/domain';
 
 export interface PatientView {
   patientId: string;
@@ -51,7 +52,10 @@ function apply(view: Draft | undefined, event: PatientEvent): Draft | undefined 
       return { ...view, careTeam: view.careTeam.filter((m) => m.userId !== event.data.userId) };
     case 'ConsentRecorded': {
       const { consentType, status, formVersion, givenBy, recordedAt } = event.data;
-      return { ...view, consents: { ...view.consents, [consentType]: { status, formVersion, givenBy, recordedAt } } };
+      const record = { status, formVersion, givenBy, recordedAt };
+      // The same rule as the patient state: the consent given last is current, whatever the entry order.
+      if (!supersedes(record, view.consents[consentType])) return view;
+      return { ...view, consents: { ...view.consents, [consentType]: record } };
     }
     case 'PatientTransferred':
       return { ...view, clinicId: event.data.toClinicId, careTeam: [] };
