@@ -190,7 +190,7 @@ describe('case board and history pages through the clinic API', () => {
     expect(await queue(staff, row.status)).toContain(row.case_id);
     expect(await queue(staffB, row.status)).not.toContain(row.case_id);
 
-    const moved = await h.call(ortho, 'POST', `/patients/${row.patient_id}/transfers`, { toClinicId: outsider.clinicId, reason: 'moved' });
+    const moved = await h.call(ortho, 'POST', `/patients/${row.patient_id}/transfers`, { toClinicId: outsider.clinicId, reason: 'moved', careTeam: [{ userId: outsider.id, role: 'orthodontist' }] });
     expect(moved.status).toBe(200);
     const clinicOf = async () => (await h.db.pools.owner.query('select clinic_id from read_models.case_board where case_id = $1', [row.case_id])).rows[0].clinic_id;
     for (let i = 0; i < 100 && (await clinicOf()) !== outsider.clinicId; i++) await sleep(50);

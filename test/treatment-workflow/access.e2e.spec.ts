@@ -31,7 +31,7 @@ describe('access to patients and cases through HTTP', () => {
     const finding = await expectStatus(h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
     const plan = await proposePlan(h, caseId, 1, c);
     for (const member of [teamDentist, teamOrtho]) await eventually(() => h.call(member, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
-    ids = { patientId, caseId, planId: plan.planId as string, memberId: teamDentist.id, entryId: finding.entryId, otherClinicId: clinicB };
+    ids = { patientId, caseId, planId: plan.planId as string, memberId: teamDentist.id, entryId: finding.entryId, otherClinicId: clinicB, otherClinicianId: otherClinicOrtho.id };
   });
   afterAll(async () => h?.stop());
 
@@ -119,7 +119,7 @@ describe('access to patients and cases through HTTP', () => {
     const c = new Canaries();
     const { patientId } = await openCase(h, treating, c);
     const before = await h.call(treating, 'GET', `/patients/${patientId}`);
-    const refused = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: randomUUID(), reason: 'moved' });
+    const refused = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: randomUUID(), reason: 'moved', careTeam: [{ userId: randomUUID(), role: 'orthodontist' }] });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('PATIENT.UNKNOWN_CLINIC');
     const after = await h.call(treating, 'GET', `/patients/${patientId}`);
@@ -129,13 +129,34 @@ describe('access to patients and cases through HTTP', () => {
   it('a transfer moves access to the new clinic and ends the former care team (within the projection lag)', async () => {
     const c = new Canaries();
     const { patientId, caseId } = await openCase(h, treating, c);
-    await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved' }), 200);
+    await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: otherClinicOrtho.id, role: 'orthodontist' }] }), 200);
     const former = (url: string) => () => h.call(treating, 'GET', url).then((r) => r.status);
     expect((await eventually(former(`/patients/${patientId}`), (s) => s === 403)).value).toBe(403);
     expect((await eventually(former(`/cases/${caseId}`), (s) => s === 403)).value).toBe(403);
     const staffB = await h.user('clinic_staff', clinicB);
     const patient = await eventually(() => h.call(staffB, 'GET', `/patients/${patientId}`), (r) => r.status === 200);
     expect(patient.value.status).toBe(200);
-    expect(patient.value.body).toMatchObject({ clinicId: clinicB, careTeam: [] });
+    expect(patient.value.body).toMatchObject({ clinicId: clinicB, careTeam: [{ userId: otherClinicOrtho.id, role: 'orthodontist' }] });
+  });
+
+  it("a transferred patient's cases move with them: the new clinic's care team carries them on and can close them; the former clinic cannot", async () => {
+    const c = new Canaries();
+    const { patientId, caseId } = await openCase(h, treating, c);
+    const orthoB = await h.user('orthodontist', clinicB);
+    const staffB = await h.user('clinic_staff', clinicB);
+    const events = await h.eventCount();
+    for (const careTeam of [[], [{ userId: staffB.id, role: 'clinic_staff' }]]) {
+      const refused = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam });
+      expect(refused.status).toBe(careTeam.length === 0 ? 400 : 422);
+    }
+    // The receiving team must be active users of the receiving clinic.
+    const notThere = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: colleague.id, role: 'orthodontist' }] });
+    expect([notThere.status, notThere.body.code]).toEqual([422, 'PATIENT.CARE_TEAM_MEMBER_INVALID']);
+    expect(await h.eventCount()).toBe(events);
+    await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: orthoB.id, role: 'orthodontist' }, { userId: staffB.id, role: 'clinic_staff' }] }), 200);
+    await eventually(() => h.call(orthoB, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
+    await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    expect((await eventually(() => h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), (r) => r.status === 403)).value.status).toBe(403);
+    await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/cancellation`, { reason: 'continued elsewhere' }), 200);
   });
 });

@@ -11,6 +11,7 @@ describe('fuzzing every POST body (fast-check)', () => {
   let ortho: Clinician;
   let dentist: Clinician;
   let clinicB: string;
+  let orthoB: Clinician;
   const statuses = new Map<number, number>();
   let requests = 0;
 
@@ -18,6 +19,7 @@ describe('fuzzing every POST body (fast-check)', () => {
     h = await WorkflowHarness.start();
     const clinic = await h.clinic('Fuzz Clinic');
     clinicB = await h.clinic('Fuzz Clinic B');
+    orthoB = await h.user('orthodontist', clinicB);
     ortho = await h.user('orthodontist', clinic);
     dentist = await h.user('dentist', clinic);
   });
@@ -55,7 +57,7 @@ describe('fuzzing every POST body (fast-check)', () => {
     ['correct demographics', (i) => `/patients/${i.patientId}/demographics-corrections`, () => ({ corrections: { name: { given: 'Ada', family: 'L' }, guardian: null }, reason: 'typo' })],
     ['record consent', (i) => `/patients/${i.patientId}/consents`, () => consent(h, 'research')],
     ['assign care team', (i) => `/patients/${i.patientId}/care-team`, () => ({ userId: dentist.id, role: 'dentist' })],
-    ['transfer', (i) => `/patients/${i.patientId}/transfers`, () => ({ toClinicId: clinicB, reason: 'moved' })],
+    ['transfer', (i) => `/patients/${i.patientId}/transfers`, () => ({ toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: orthoB.id, role: 'orthodontist' }] })],
     ['open case', (i) => `/patients/${i.patientId}/cases`, () => ({ arches: 'both', chiefComplaint: 'crowding' })],
     ['findings', (i) => `/cases/${i.caseId}/findings`, () => findings(c)],
     ['scan', (i) => `/cases/${i.caseId}/scans`, () => scan()],

@@ -90,6 +90,23 @@ describe('command handlers through the CommandBus and HTTP', () => {
     expect(patient.careTeam).toEqual([{ userId: ortho.id, role: 'orthodontist' }]);
   });
 
+  it('a care team always keeps an orthodontist or dentist: staff cannot register without one, and the last one cannot leave', async () => {
+    const events = await h.eventCount();
+    for (const careTeam of [undefined, [], [{ userId: staff.id, role: 'clinic_staff' }]]) {
+      const refused = await h.call(staff, 'POST', '/patients', { ...registration(c), ...(careTeam ? { careTeam } : {}) });
+      expect([refused.status, refused.body.code]).toEqual([422, 'PATIENT.CARE_TEAM_CLINICIAN_REQUIRED']);
+    }
+    expect(await h.eventCount()).toBe(events);
+    const { patientId } = await expectStatus(h.call(ortho, 'POST', '/patients', { ...registration(c), careTeam: [{ userId: staff.id, role: 'clinic_staff' }] }), 201);
+    const last = await h.call(ortho, 'DELETE', `/patients/${patientId}/care-team/${ortho.id}`);
+    expect([last.status, last.body.code]).toEqual([409, 'PATIENT.LAST_CLINICIAN']);
+    const demoted = await h.call(ortho, 'POST', `/patients/${patientId}/care-team`, { userId: ortho.id, role: 'clinic_staff' });
+    expect([demoted.status, demoted.body.code]).toEqual([409, 'PATIENT.LAST_CLINICIAN']);
+    // Handing over first works: the dentist joins, then the orthodontist may leave.
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/care-team`, { userId: dentist.id, role: 'dentist' }), 201);
+    await expectStatus(h.call(ortho, 'DELETE', `/patients/${patientId}/care-team/${ortho.id}`), 200);
+  });
+
   it('care-team changes reach access control (within the care-team projection lag)', async () => {
     const { patientId, caseId } = await openCase(h, ortho, c);
     const status = () => h.call(dentist, 'GET', `/cases/${caseId}`).then((r) => r.status);

@@ -16,18 +16,20 @@ export interface RouteIds {
   memberId: string;
   entryId: string;
   otherClinicId: string;
+  /** An orthodontist of the other clinic, the receiving care team of a transfer. */
+  otherClinicianId: string;
 }
 
 /** Every route that touches one patient's data, with a well-formed request. */
 export function patientAndCaseRoutes(h: WorkflowHarness, ids: RouteIds, c = new Canaries()): RouteCall[] {
-  const { patientId, caseId, planId, memberId, entryId, otherClinicId } = ids;
+  const { patientId, caseId, planId, memberId, entryId, otherClinicId, otherClinicianId } = ids;
   return [
     { name: 'get patient', method: 'GET', url: `/patients/${patientId}` },
     { name: 'correct demographics', method: 'POST', url: `/patients/${patientId}/demographics-corrections`, body: { corrections: { chartNumber: c.mark('CHART') }, reason: 'typo' } },
     { name: 'record consent', method: 'POST', url: `/patients/${patientId}/consents`, body: consent(h, 'research') },
     { name: 'assign care team', method: 'POST', url: `/patients/${patientId}/care-team`, body: { userId: memberId, role: 'dentist' } },
     { name: 'remove care team', method: 'DELETE', url: `/patients/${patientId}/care-team/${memberId}` },
-    { name: 'transfer', method: 'POST', url: `/patients/${patientId}/transfers`, body: { toClinicId: otherClinicId, reason: 'moved' } },
+    { name: 'transfer', method: 'POST', url: `/patients/${patientId}/transfers`, body: { toClinicId: otherClinicId, reason: 'moved', careTeam: [{ userId: otherClinicianId, role: 'orthodontist' }] } },
     { name: 'open case', method: 'POST', url: `/patients/${patientId}/cases`, body: { arches: 'upper' } },
     { name: 'get case', method: 'GET', url: `/cases/${caseId}` },
     { name: 'case history', method: 'GET', url: `/cases/${caseId}/history` },

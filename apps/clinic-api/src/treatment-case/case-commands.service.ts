@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  caseStream, DomainError, hasActiveConsent, TREATMENT_CONSENT_REQUIRED, treatmentCaseDecider, type CaseCommand, type CaseEvent, type CaseState,
+  caseStream, DomainError, hasActiveConsent, treatmentCaseDecider, type CaseCommand, type CaseEvent, type CaseState,
 } from '@ortholedger/domain';
 import type { EventStore } from '@ortholedger/event-store';
 import { type CommandEnvelope, EVENT_STORE, handleCommand, type LoadedStream, loadStream } from '@ortholedger/platform';
@@ -21,21 +21,19 @@ export class CaseCommands {
   ) {}
 
   /**
-   * For an existing case; the patient (the stream's key subject) comes from the case itself. For
-   * commands that carry treatment forward, the patient's treatment consent is read now and handed
-   * to the decider (as opening a case does); whatever the caller put there is replaced.
+   * For an existing case; the patient (the stream's key subject) comes from the case itself. The
+   * decider gets two facts from the patient stream, read now, as opening a case does: the clinic
+   * the patient belongs to (a transferred patient's cases move with them) and whether treatment
+   * consent is active. Whatever the caller put in those fields is replaced.
    */
   async run(command: Exclude<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope, created: readonly CreatedId[] = []): Promise<CaseCommandResponse> {
     const { caseId } = command.data;
     const patientId = await this.patients.patientOf(caseId);
     if (!patientId) throw new DomainError('TREATMENT_CASE.NOT_OPENED', `case ${caseId} has not been opened`);
-    const { patientConsent: _fromCaller, ...data } = command.data;
-    let checked = { ...command, data } as typeof command;
-    if (TREATMENT_CONSENT_REQUIRED.has(command.type)) {
-      const patient = (await this.patientStreams.load(patientId)).state;
-      checked = { ...command, data: { ...data, patientConsent: { treatment: hasActiveConsent(patient, 'treatment') } } } as typeof command;
-    }
-    return this.append(patientId, checked, envelope, created);
+    const { patientConsent: _consent, patientClinicId: _clinic, ...data } = command.data;
+    const patient = (await this.patientStreams.load(patientId)).state;
+    const snapshot = patient.status === 'active' ? { patientClinicId: patient.clinicId, patientConsent: { treatment: hasActiveConsent(patient, 'treatment') } } : { patientConsent: { treatment: false } };
+    return this.append(patientId, { ...command, data: { ...data, ...snapshot } } as typeof command, envelope, created);
   }
 
   /** A new case stream, filed under the patient so that erasing the patient shreds the case too. */

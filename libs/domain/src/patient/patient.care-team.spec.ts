@@ -76,7 +76,7 @@ describe('AssignCareTeamMember', () => {
 
 describe('RemoveCareTeamMember', () => {
   it('removes a member', () => {
-    const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist')];
+    const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.dentist, 'dentist')];
     const events = given(history)
       .when(remove(ids.orthodontist), staff)
       .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist } }]);
@@ -90,13 +90,22 @@ describe('RemoveCareTeamMember', () => {
   });
 
   it('refuses removing a member twice', () => {
-    const history = [registered(), careTeamAssigned(ids.dentist, 'dentist')];
+    const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.dentist, 'dentist')];
     const removed = given(history)
       .when(remove(ids.dentist), staff)
       .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.dentist } }]);
     given([...history, ...removed])
       .when(remove(ids.dentist), staff)
       .thenThrows('PATIENT.NOT_ON_CARE_TEAM');
+  });
+
+  it('refuses removing the last orthodontist or dentist (nobody could treat the patient or manage the team), or making them staff', () => {
+    const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.staff, 'clinic_staff')];
+    given(history).when(remove(ids.orthodontist), staff).thenThrows('PATIENT.LAST_CLINICIAN');
+    given(history).when(assign(ids.orthodontist, 'clinic_staff'), staff).thenThrows('PATIENT.LAST_CLINICIAN');
+    // Staff can still leave, and with a dentist on the team the orthodontist can too.
+    given(history).when(remove(ids.staff), staff).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.staff } }]);
+    given([...history, careTeamAssigned(ids.dentist, 'dentist')]).when(remove(ids.orthodontist), staff).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist } }]);
   });
 
   it('refuses an unregistered patient', () => {

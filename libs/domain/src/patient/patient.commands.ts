@@ -75,7 +75,15 @@ export type RecordConsent = Message<
   }
 >;
 
-export type TransferPatient = Message<'TransferPatient', { patientId: string; toClinicId: string; reason: string }>;
+/**
+ * A transfer is a referral: it names the receiving clinic's care team (at least one orthodontist or
+ * dentist), who take over from the former team in the same append, so the patient is never left
+ * without anyone able to treat them or manage their team.
+ */
+export type TransferPatient = Message<
+  'TransferPatient',
+  { patientId: string; toClinicId: string; reason: string; careTeam: ReadonlyArray<{ userId: string; role: CareTeamRole }> }
+>;
 
 export type PatientCommand =
   RegisterPatient | CorrectDemographics | AssignCareTeamMember | RemoveCareTeamMember | RecordConsent | TransferPatient;

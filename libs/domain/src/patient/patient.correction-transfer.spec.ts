@@ -25,9 +25,10 @@ const correct = (corrections: CorrectDemographics['data']['corrections'], reason
   type: 'CorrectDemographics',
   data: { patientId: ids.patient, corrections, reason },
 });
-const transfer = (toClinicId: string, reason = 'Family moved to Leeds'): TransferPatient => ({
+const receiving = [{ userId: ids.otherOrthodontist, role: 'orthodontist' as const }];
+const transfer = (toClinicId: string, reason = 'Family moved to Leeds', careTeam: TransferPatient['data']['careTeam'] = receiving): TransferPatient => ({
   type: 'TransferPatient',
-  data: { patientId: ids.patient, toClinicId, reason },
+  data: { patientId: ids.patient, toClinicId, reason, careTeam },
 });
 
 describe('CorrectDemographics', () => {
@@ -126,11 +127,13 @@ describe('TransferPatient', () => {
     data: { ...base, fromClinicId: ids.clinic, toClinicId: ids.otherClinic, reason: 'Family moved to Leeds' },
   };
 
-  it('moves the patient to another clinic, clearing the care team and keeping consents', () => {
+  const received: PatientEvent = { type: 'CareTeamMemberAssigned', data: { ...base, userId: ids.otherOrthodontist, role: 'orthodontist' } };
+
+  it('moves the patient to another clinic: the former care team goes, the receiving one takes over, consents stay', () => {
     const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), consentRecorded()];
-    given(history).when(transfer(ids.otherClinic), staff).then([transferred]);
-    const state = foldEvents(patientDecider, [...history, transferred]);
-    expect(state).toMatchObject({ status: 'active', clinicId: ids.otherClinic, careTeam: {} });
+    given(history).when(transfer(ids.otherClinic), staff).then([transferred, received]);
+    const state = foldEvents(patientDecider, [...history, transferred, received]);
+    expect(state).toMatchObject({ status: 'active', clinicId: ids.otherClinic, careTeam: { [ids.otherOrthodontist]: 'orthodontist' } });
     expect(hasActiveConsent(state, 'treatment')).toBe(true);
   });
 
@@ -138,12 +141,14 @@ describe('TransferPatient', () => {
     const history = [registered(), transferred];
     given(history).when(transfer(ids.clinic), staff).thenThrows('ACCESS.CLINIC_MISMATCH');
     given(history)
-      .when(transfer(ids.clinic, 'Moved back'), ctxAs('clinic_staff', { clinicId: ids.otherClinic }))
+      .when(transfer(ids.clinic, 'Moved back', [{ userId: ids.orthodontist, role: 'orthodontist' }, { userId: ids.staff, role: 'clinic_staff' }]), ctxAs('clinic_staff', { clinicId: ids.otherClinic }))
       .then([
         {
           type: 'PatientTransferred',
           data: { ...base, fromClinicId: ids.otherClinic, toClinicId: ids.clinic, reason: 'Moved back' },
         },
+        { type: 'CareTeamMemberAssigned', data: { ...base, userId: ids.orthodontist, role: 'orthodontist' } },
+        { type: 'CareTeamMemberAssigned', data: { ...base, userId: ids.staff, role: 'clinic_staff' } },
       ]);
   });
 
@@ -162,6 +167,13 @@ describe('TransferPatient', () => {
 
     it('an unregistered patient', () => {
       given([]).when(transfer(ids.otherClinic), staff).thenThrows('PATIENT.NOT_REGISTERED');
+    });
+
+    it('a transfer without a receiving orthodontist or dentist (the patient would have nobody to treat them)', () => {
+      given([registered()]).when(transfer(ids.otherClinic, 'Moved', []), staff).thenThrows('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED');
+      given([registered()]).when(transfer(ids.otherClinic, 'Moved', [{ userId: ids.staff, role: 'clinic_staff' }]), staff).thenThrows('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED');
+      given([registered()]).when(transfer(ids.otherClinic, 'Moved', [receiving[0], receiving[0]]), staff).thenThrows('VALIDATION.INVALID_VALUE');
+      given([registered()]).when(transfer(ids.otherClinic, 'Moved', [{ userId: 'someone', role: 'orthodontist' }]), staff).thenThrows('VALIDATION.INVALID_ID');
     });
 
     it('the back office', () => {

@@ -21,6 +21,7 @@ import {
   CONSENT_GIVERS,
   CONSENT_STATUSES,
   CONSENT_TYPES,
+  type CareTeamRole,
   type PatientCommand,
   type PatientCommandType,
   type RecordConsent,
@@ -76,6 +77,7 @@ export function decidePatient(command: PatientCommand, state: PatientState, ctx:
       if (previousRole === role) {
         throw new DomainError('PATIENT.ALREADY_ON_CARE_TEAM', `user ${userId} is already on the care team as ${role}`);
       }
+      requireClinicianRemains(patient, userId, role);
       return [
         { type: 'CareTeamMemberAssigned', data: { ...base, userId, role, ...optional('previousRole', previousRole) } },
       ];
@@ -85,6 +87,7 @@ export function decidePatient(command: PatientCommand, state: PatientState, ctx:
       if (!Object.hasOwn(patient.careTeam, userId)) {
         throw new DomainError('PATIENT.NOT_ON_CARE_TEAM', `user ${userId} is not on the care team`);
       }
+      requireClinicianRemains(patient, userId, undefined);
       return [{ type: 'CareTeamMemberRemoved', data: { ...base, userId } }];
     }
     case 'RecordConsent':
@@ -95,7 +98,12 @@ export function decidePatient(command: PatientCommand, state: PatientState, ctx:
       if (toClinicId === patient.clinicId) {
         throw new DomainError('PATIENT.SAME_CLINIC', 'patient already belongs to that clinic');
       }
-      return [{ type: 'PatientTransferred', data: { ...base, fromClinicId: patient.clinicId, toClinicId, reason } }];
+      const careTeam = requireReceivingTeam(command.data.careTeam);
+      // The former clinic's team goes (evolve) and the receiving team joins in the same append.
+      return [
+        { type: 'PatientTransferred', data: { ...base, fromClinicId: patient.clinicId, toClinicId, reason } },
+        ...careTeam.map(({ userId, role }): PatientEvent => ({ type: 'CareTeamMemberAssigned', data: { ...base, userId, role } })),
+      ];
     }
     default:
       return assertNever(command, 'patient command');
@@ -110,6 +118,34 @@ function requireActive(state: PatientState, patientId: string): ActivePatient {
     throw new DomainError('VALIDATION.ID_MISMATCH', 'patientId does not match the loaded patient');
   }
   return state;
+}
+
+const isClinician = (role: CareTeamRole | undefined) => role === 'orthodontist' || role === 'dentist';
+
+/**
+ * Access to a patient, and managing their care team, both need care-team membership: a team
+ * without an orthodontist or dentist leaves a patient nobody can treat or take over. So the last
+ * clinician can neither leave nor become clinic staff; hand over to another clinician first.
+ */
+function requireClinicianRemains(patient: ActivePatient, userId: string, newRole: CareTeamRole | undefined): void {
+  if (!isClinician(patient.careTeam[userId]) || isClinician(newRole)) return; // only a clinician leaving (or becoming staff) can empty it
+  if (!Object.entries(patient.careTeam).some(([id, role]) => id !== userId && isClinician(role))) {
+    throw new DomainError('PATIENT.LAST_CLINICIAN', 'the care team needs at least one orthodontist or dentist; add another before this change');
+  }
+}
+
+function requireReceivingTeam(team: unknown): { userId: string; role: CareTeamRole }[] {
+  if (!Array.isArray(team) || team.length === 0 || team.length > 10) {
+    throw new DomainError('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED', 'a transfer names the receiving care team (1 to 10 members, at least one orthodontist or dentist)');
+  }
+  const members = team.map((m: { userId?: unknown; role?: unknown }) => ({ userId: requireUuid(m?.userId, 'careTeam.userId'), role: requireOneOf(m?.role, CARE_TEAM_ROLES, 'careTeam.role') }));
+  if (new Set(members.map((m) => m.userId)).size !== members.length) {
+    throw new DomainError('VALIDATION.INVALID_VALUE', 'careTeam names a member twice');
+  }
+  if (!members.some((m) => isClinician(m.role))) {
+    throw new DomainError('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED', 'the receiving care team needs at least one orthodontist or dentist');
+  }
+  return members;
 }
 
 type ConsentFacts = Omit<ConsentRecorded['data'], 'patientId' | 'occurredAt'>;

@@ -48,6 +48,12 @@ export interface CaseCommandBase {
    * Never taken from the client.
    */
   patientConsent?: { treatment: boolean };
+  /**
+   * The patient's current clinic, a snapshot from the patient stream: a transferred patient's cases
+   * move with them, so the clinic check follows the patient. Absent: the clinic the case was opened in.
+   * Never taken from the client.
+   */
+  patientClinicId?: string;
 }
 
 export type OpenCase = Message<

@@ -64,7 +64,7 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
 
   const caseId = requireUuid(command.data.caseId, 'caseId');
   const current = requireActiveCase(state, caseId);
-  requireSameClinic(ctx, current.clinicId);
+  requireSameClinic(ctx, command.data.patientClinicId ?? current.clinicId);
   const entryId = requireUuid(command.data.entryId, 'entryId');
   if (Object.hasOwn(current.entries, entryId)) {
     throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);

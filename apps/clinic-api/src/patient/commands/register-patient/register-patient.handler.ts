@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Actor, type CareTeamRole, type PatientCommand } from '@ortholedger/domain';
+import { type Actor, type CareTeamRole, DomainError, type PatientCommand } from '@ortholedger/domain';
 import { ClinicMembers } from '../../care-team/clinic-members';
 import type { PatientCommandResponse } from '../../dto/patient-command.response';
 import { PatientCommands } from '../../patient-commands.service';
@@ -18,6 +18,10 @@ export class RegisterPatientHandler implements ICommandHandler<RegisterPatientCo
 
   async execute({ data, careTeam, envelope }: RegisterPatientCommand): Promise<PatientCommandResponse> {
     const team = withRegisteringClinician(careTeam, envelope.ctx.actor);
+    if (!team.some((m) => m.role === 'orthodontist' || m.role === 'dentist')) {
+      // Staff register for a clinician: a team without one would leave a patient nobody can treat or take over.
+      throw new DomainError('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED', 'the care team needs at least one orthodontist or dentist');
+    }
     await this.members.assertCanJoin(data.clinicId, team.map((m) => m.userId));
     const assignments: PatientCommand[] = team.map(({ userId, role }) => ({
       type: 'AssignCareTeamMember',

@@ -4,7 +4,10 @@ import { ClinicMembers } from '../../care-team/clinic-members';
 import { PatientCommands } from '../../patient-commands.service';
 import { TransferPatientCommand } from './transfer-patient.command';
 
-/** After a transfer the former clinic's care team is gone (domain) and so is its access (directory sync). */
+/**
+ * After a transfer the former clinic's care team is gone and the receiving team named in the
+ * request has taken over (domain, one append); access follows (directory sync).
+ */
 @CommandHandler(TransferPatientCommand)
 export class TransferPatientHandler implements ICommandHandler<TransferPatientCommand> {
   constructor(
@@ -13,8 +16,9 @@ export class TransferPatientHandler implements ICommandHandler<TransferPatientCo
   ) {}
 
   async execute({ data, envelope }: TransferPatientCommand): Promise<PatientCommandResponse> {
-    // A transfer clears the care team: to a clinic that does not exist it would orphan the record.
+    // The receiving team must be active users of the receiving clinic, which must exist.
     await this.members.assertClinicExists(data.toClinicId);
+    await this.members.assertCanJoin(data.toClinicId, data.careTeam.map((m) => m.userId));
     return this.patients.run(data.patientId, { type: 'TransferPatient', data }, envelope);
   }
 }

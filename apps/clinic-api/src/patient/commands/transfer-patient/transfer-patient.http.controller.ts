@@ -23,7 +23,7 @@ export class TransferPatientController {
     @Body() body: TransferPatientRequest,
     @Envelope() envelope: CommandEnvelope,
   ): Promise<PatientCommandResponse> {
-    const { toClinicId, reason } = toPlain<TransferPatientRequest>(body);
-    return this.commands.execute(new TransferPatientCommand({ patientId, toClinicId, reason }, envelope));
+    const { toClinicId, reason, careTeam } = toPlain<TransferPatientRequest>(body);
+    return this.commands.execute(new TransferPatientCommand({ patientId, toClinicId, reason, careTeam: careTeam.map(({ userId, role }) => ({ userId, role })) }, envelope));
   }
 }
