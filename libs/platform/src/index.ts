@@ -8,6 +8,7 @@ export * from './logging/logger';
 export * from './logging/nest-pino-logger';
 export * from './http/create-http-app';
 export * from './http/error-filter';
+export * from './http/request-validation';
 export * from './health/health.module';
 export * from './health/readiness.registry';
 export * from './platform.module';

@@ -9,22 +9,58 @@ describe('audit rows carry no free text', () => {
       {
         action: 'patient.read_demographics', outcome: 'granted', realm: 'clinic', actorId: 'Jane Doe', resourceId: PATIENT,
         patientId: 'not-a-uuid', reason: 'contains spaces and a name', ip: '10.0.0.1; drop table', userAgent: 'Mozilla\u0000\n/5.0',
-        correlationId: '<script>', purpose: 'treatment', params: { 'path.patientId': PATIENT, 'body.name': 'Jane Doe' as never, 'body.flag': true },
+        correlationId: '<script>', purpose: 'treatment',
+        params: { 'path.patientId': PATIENT, 'body.name': 'Jane Doe' as never, 'body.toClinicId': PATIENT, 'body.Maria_Lopez': true, 'query.Maria_Lopez': PATIENT, newSessionId: PATIENT },
       },
       new Date(0),
     );
     expect(row).toMatchObject({ actorId: null, resourceId: PATIENT, patientId: null, reason: null, ip: null, correlationId: null, purpose: 'treatment', userAgent: 'Mozilla/5.0' });
-    expect(row.params).toEqual({ 'path.patientId': PATIENT, 'body.flag': true });
+    // Request parameters pass redactParams' allowlist here too; a key a service chose itself (newSessionId) is not a request parameter.
+    expect(row.params).toEqual({ 'path.patientId': PATIENT, 'body.toClinicId': PATIENT, newSessionId: PATIENT });
   });
 
-  it('request parameters are reduced to ids, flags and counts', () => {
+  it('request parameters are reduced to path ids, declared ids and counters', () => {
     const out = redactParams({
       path: { patientId: PATIENT },
       query: { q: 'Smith', limit: 20 },
-      body: { givenName: 'Jane', caseId: PATIENT, consent: true, notes: { nested: 'x' } },
+      // caseId travels in the path, never in a body, and no request DTO declares a boolean such as consent:
+      // under a client-chosen name either would only say what the client chose to say.
+      body: { givenName: 'Jane', caseId: PATIENT, consent: true, notes: { nested: 'x' }, toClinicId: PATIENT },
     });
-    expect(out).toEqual({ 'path.patientId': PATIENT, 'query.limit': 20, 'body.caseId': PATIENT, 'body.consent': true, redacted: 3 });
+    expect(out).toEqual({ 'path.patientId': PATIENT, 'query.limit': 20, 'body.toClinicId': PATIENT, redacted: 5 });
     expect(JSON.stringify(out)).not.toMatch(/Smith|Jane/);
+  });
+
+  describe('redactParams is an allowlist: a client-chosen key never reaches the audit log', () => {
+    const CANARY = 'Maria_Lopez';
+
+    it('an unknown body or query key is dropped whatever its value: boolean, UUID, counter-like integer', () => {
+      const out = redactParams({ query: { [CANARY]: PATIENT, Other_Name: 'true' }, body: { [CANARY]: true, Jane_Doe_2011: PATIENT, Smith: 3 } });
+      expect(out).toEqual({ redacted: 5 });
+      expect(JSON.stringify(out)).not.toMatch(/Maria|Jane|Smith|Other/);
+    });
+
+    it.each(['userId', 'toClinicId', 'correctsEntryId', 'clinicId'])('the declared id field %s is kept when it holds a UUID, and only then', (field) => {
+      expect(redactParams({ body: { [field]: PATIENT } })).toEqual({ [`body.${field}`]: PATIENT });
+      expect(redactParams({ body: { [field]: 'Maria Lopez' } })).toEqual({ redacted: 1 });
+      expect(redactParams({ body: { [field]: true } })).toEqual({ redacted: 1 });
+    });
+
+    it('a counter holds an integer, nothing else; an id field holds a UUID, not a number', () => {
+      expect(redactParams({ body: { version: true, planVersion: PATIENT, userId: 42 } })).toEqual({ redacted: 3 });
+    });
+
+    it('path parameters are named by the route: any of them holding a UUID is kept, other values are not', () => {
+      expect(redactParams({ path: { caseId: PATIENT, planId: PATIENT, id: PATIENT, slug: 'Maria-Lopez' } })).toEqual({
+        'path.caseId': PATIENT, 'path.planId': PATIENT, 'path.id': PATIENT, redacted: 1,
+      });
+    });
+
+    it('nested objects and keys past the first 50 are counted, not kept', () => {
+      const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 1]));
+      expect(redactParams({ body: { ...many, userId: PATIENT } })).toEqual({ redacted: 61 });
+      expect(redactParams({ body: { careTeam: [{ userId: PATIENT }], replacement: { userId: PATIENT } } })).toEqual({ redacted: 2 });
+    });
   });
 
   it('numbers are kept only for known counters: a chart number or date of birth sent as a number is dropped', () => {

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isUuid } from '../realm';
 import type { AuditRecord, AuditRow } from './audit.types';
+import { isAuditedParam } from './redact';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -22,6 +23,9 @@ export function sanitiseAuditRecord(record: AuditRecord, at: Date): Unhashed {
   const params: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(record.params ?? {}).slice(0, 32)) {
     if (!/^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(key)) continue;
+    // Request parameters pass the same allowlist as in redactParams, whoever built the record.
+    const [source, field] = splitParam(key);
+    if (source && !isAuditedParam(source, field, value)) continue;
     if (typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value)) || isUuid(value)) params[key] = value;
   }
   return {
@@ -46,6 +50,12 @@ export function sanitiseAuditRecord(record: AuditRecord, at: Date): Unhashed {
     params: Object.keys(params).length > 0 ? params : null,
     policyVersion: code(record.policyVersion),
   };
+}
+
+function splitParam(key: string): [source: 'path' | 'query' | 'body' | undefined, field: string] {
+  const dot = key.indexOf('.');
+  const source = key.slice(0, dot);
+  return source === 'path' || source === 'query' || source === 'body' ? [source, key.slice(dot + 1)] : [undefined, key];
 }
 
 function canonicalParams(params: AuditRow['params']): string | null {

@@ -1,6 +1,7 @@
 import { isUuid } from '../realm';
 
 type Flat = Record<string, string | number | boolean>;
+type Source = 'path' | 'query' | 'body';
 
 /**
  * The integers an audit row may keep, by field name: paging and workflow counters. Any other number
@@ -11,23 +12,49 @@ type Flat = Record<string, string | number | boolean>;
 const COUNTERS = new Set(['limit', 'page', 'pageSize', 'after', 'version', 'planVersion', 'stage', 'stageFrom', 'stageTo', 'currentStage', 'sizeBytes']);
 
 /**
- * Request parameters as the audit log may keep them: UUIDs, booleans and the integers of known
- * counters (COUNTERS) of path, query and top-level body fields. Every string that is not a UUID is
- * dropped, whatever its key, because free text is where PHI hides; only the count of dropped fields
- * is kept.
+ * Top-level body and query fields that request DTOs declare as ids (@IsId, @IsUUID): the ids of
+ * what a request touches beyond its path. Keep in step with the DTOs: assign-care-team-member
+ * (userId), transfer-patient (toClinicId), correct-entry (correctsEntryId), admin create-user (clinicId).
+ */
+const ID_FIELDS = new Set(['userId', 'toClinicId', 'correctsEntryId', 'clinicId']);
+
+/** Top-level booleans that request DTOs declare: none today (consent is a status code, not a flag). */
+const FLAG_FIELDS: ReadonlySet<string> = new Set<string>();
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
+
+/**
+ * Whether the audit log may keep one request parameter. Path parameters are named by the route, so
+ * any of them holding a UUID is kept. Query and body keys are named by the client, and a key is as
+ * telling as a value (`{"Maria_Lopez": true}`): only the names above, with the type they are
+ * declared with, are kept.
+ */
+export function isAuditedParam(source: Source, key: string, value: unknown): boolean {
+  if (!FIELD_NAME.test(key)) return false;
+  if (source === 'path') return isUuid(value);
+  return (
+    (ID_FIELDS.has(key) && isUuid(value)) ||
+    (FLAG_FIELDS.has(key) && typeof value === 'boolean') ||
+    (COUNTERS.has(key) && typeof value === 'number' && Number.isSafeInteger(value))
+  );
+}
+
+/**
+ * Request parameters as the audit log may keep them (see isAuditedParam): path ids, and the
+ * declared ids and counters of the query and the top-level body. Everything else is dropped,
+ * whatever its value, and only counted (`redacted`).
  */
 export function redactParams(parts: { path?: unknown; query?: unknown; body?: unknown }): Flat {
   const out: Flat = {};
   let dropped = 0;
-  for (const [prefix, source] of Object.entries(parts)) {
-    if (!source || typeof source !== 'object' || Array.isArray(source)) continue;
-    for (const [key, value] of Object.entries(source as Record<string, unknown>).slice(0, 50)) {
-      const safeKey = /^[A-Za-z][A-Za-z0-9_]{0,40}$/.test(key);
-      if (safeKey && (isUuid(value) || typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value) && COUNTERS.has(key)))) {
-        out[`${prefix}.${key}`] = value as string | number | boolean;
-      } else {
-        dropped += 1;
-      }
+  for (const source of ['path', 'query', 'body'] as const) {
+    const values = parts[source];
+    if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
+    const entries = Object.entries(values as Record<string, unknown>);
+    dropped += Math.max(0, entries.length - 50);
+    for (const [key, value] of entries.slice(0, 50)) {
+      if (isAuditedParam(source, key, value)) out[`${source}.${key}`] = value as string | number | boolean;
+      else dropped += 1;
     }
   }
   if (dropped > 0) out.redacted = dropped;

@@ -92,6 +92,13 @@ describe('CorrectDemographics', () => {
         .thenThrows('VALIDATION.CORRECTION_FIELD_NOT_ALLOWED');
     });
 
+    it('an unknown field is not named, even one shaped like a field name: the key is client text', () => {
+      const error = given([registered()])
+        .when(correct({ MariaLopez: 'x' } as never), staff)
+        .thenThrows('VALIDATION.CORRECTION_FIELD_NOT_ALLOWED');
+      expect(error.message).toBe('an unknown field cannot be corrected');
+    });
+
     it('a corrected value that would not pass registration', () => {
       given([registered()])
         .when(correct({ dateOfBirth: '2026-01-01' }), staff)

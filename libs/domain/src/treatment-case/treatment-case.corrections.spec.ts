@@ -129,6 +129,13 @@ describe('CorrectEntry', () => {
         .thenThrows('VALIDATION.CORRECTION_FIELD_NOT_ALLOWED');
     });
 
+    it('names a field some entry type corrects, and no other key: a key is client text and may be a name', () => {
+      const known = given(history.open()).when(correct(ENTRY.findings, { carrier: 'DHL' }), ctxAs('orthodontist')).thenThrows('VALIDATION.CORRECTION_FIELD_NOT_ALLOWED');
+      expect(known.message).toBe('carrier of ClinicalFindingsRecorded cannot be corrected');
+      const unknown = given(history.open()).when(correct(ENTRY.findings, { MariaLopez: 1 }), ctxAs('orthodontist')).thenThrows('VALIDATION.CORRECTION_FIELD_NOT_ALLOWED');
+      expect(unknown.message).not.toContain('MariaLopez');
+    });
+
     it.each([
       ['an empty replacement', {}],
       ['only undefined fields', { diagnosis: undefined }],

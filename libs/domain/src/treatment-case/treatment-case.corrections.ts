@@ -56,6 +56,9 @@ export const CORRECTABLE_ENTRIES: Readonly<
 
 const isCorrectable = (type: string): type is CorrectableEventType => Object.hasOwn(CORRECTABLE_ENTRIES, type);
 
+/** Field names some entry lets a correction replace: the only replacement keys an error may name. */
+const CORRECTABLE_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(CORRECTABLE_ENTRIES).flatMap((rule) => Object.keys(rule.fields)));
+
 export function decideCorrection(command: CorrectEntry['data'], { state, ctx, base }: CaseDecision): EntryCorrected {
   const correctsEntryId = requireUuid(command.correctsEntryId, 'correctsEntryId');
   const correctedType = Object.hasOwn(state.entries, correctsEntryId) ? state.entries[correctsEntryId] : undefined;
@@ -79,10 +82,10 @@ export function decideCorrection(command: CorrectEntry['data'], { state, ctx, ba
   const validated: Record<string, unknown> = {};
   for (const field of fields) {
     if (!Object.hasOwn(rule.fields, field)) {
-      const label = /^[A-Za-z]{1,40}$/.test(field) ? field : '(unnamed)';
+      // A key no entry type declares is client text (it could be a name): it is not echoed.
       throw new DomainError(
         'VALIDATION.CORRECTION_FIELD_NOT_ALLOWED',
-        `${label} of ${correctedType} cannot be corrected`,
+        CORRECTABLE_FIELD_NAMES.has(field) ? `${field} of ${correctedType} cannot be corrected` : `an unknown field of ${correctedType} cannot be corrected`,
       );
     }
     validated[field] = rule.fields[field](replacement[field], state);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import type { Logger as PinoLogger } from 'pino';
 import { ErrorFilter } from './error-filter';
+import { RequestValidationPipe } from './request-validation';
 import { NestPinoLogger } from '../logging/nest-pino-logger';
 import { pathOnly } from '../logging/logger';
 
@@ -59,15 +60,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     );
   });
   app.enableCors({ origin: false });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      validationError: { target: false, value: false },
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   await options.configure?.(app);
