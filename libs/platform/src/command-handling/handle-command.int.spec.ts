@@ -36,7 +36,7 @@ describe('the generic command handler (EncryptedEventStore over Postgres)', () =
     await fx.store.appendToStream(streamId, seeded.map((e, index) => encodeEvent(e, { streamId, index, subjectId: ids.patient, envelope: envelope() })), { expectedRevision: 'no_stream' });
     return caseId;
   }
-  const approve = (caseId: string): CaseCommand => ({ type: 'ApprovePlan', data: { caseId, entryId: randomUUID(), planId: planId(1), version: 1 } });
+  const approve = (caseId: string): CaseCommand => ({ type: 'ApprovePlan', data: { caseId, entryId: randomUUID(), planId: planId(1), version: 1, patientConsent: { treatment: true } } });
 
   it('appends the decided events encrypted, with PHI-free metadata, at the exact next revision', async () => {
     const patientId = ids.patient;
