@@ -46,7 +46,9 @@ export class LoginService {
     const accountKey = LoginThrottle.accountKey(lookup);
     const ipKey = LoginThrottle.ipKey(meta.ip);
     const base = { ...meta, realm: this.realm, action: 'auth.login' };
-    if (await this.throttle.blocked([accountKey, ipKey])) {
+    // Counted before the password is checked: a burst of guesses gets no more checks than the limits allow.
+    const reservation = await this.throttle.reserve(accountKey, ipKey);
+    if (!reservation) {
       await this.audit.record({ ...base, outcome: 'denied', status: 429, reason: 'throttled' });
       throw new AccessError('AUTH.TOO_MANY_ATTEMPTS');
     }
@@ -62,19 +64,18 @@ export class LoginService {
     const user: UserRecord | undefined = rows[0] ? userFromRow(rows[0]) : undefined;
     const reserved = rows[0]?.reserved === 1;
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
-    const now = this.clock.now();
     // Not reserved: locked, or as many failures in flight as the lock-out allows.
     const refusal = !user ? 'unknown_login' : !passwordOk ? 'bad_password' : user.disabledAt ? 'disabled' : !reserved ? 'locked' : undefined;
 
     if (refusal) {
-      await this.throttle.fail(accountKey, ipKey);
+      // The throttle's reservation stays counted as the failure.
       if (user && reserved && refusal === 'bad_password') await this.attemptFailed(user.id);
       await this.audit.record({ ...base, actorId: user?.id, role: user?.role, outcome: 'denied', status: 401, reason: refusal });
       throw new AccessError('AUTH.INVALID_CREDENTIALS', refusal);
     }
     const known = user as UserRecord;
     await this.attemptSucceeded(known.id);
-    await this.throttle.clear(accountKey);
+    await this.throttle.succeeded(reservation);
     const enrol = known.totpSecret === undefined;
     const challenge = this.tokens.sign('mfa', { sub: known.id, enrol }, this.config.challengeSeconds);
     await this.audit.record({ ...base, actorId: known.id, role: known.role, outcome: 'granted', status: 200, reason: enrol ? 'mfa_enrolment_required' : 'mfa_required' });
