@@ -4,6 +4,8 @@ import { CliRuntime } from '../../apps/cli/src/cli-runtime.service';
 import { AUDIT_COMMANDS } from '../../apps/cli/src/commands/audit/audit.command';
 import { USERS_COMMANDS } from '../../apps/cli/src/commands/users/users.command';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { type AuditRow, rowFromDb } from '@ortholedger/access';
+import { GENESIS_HASH, unkeyedRowHash } from '../../libs/access/src/audit/audit-hash';
 
 @Module({ providers: [CliRuntime, ...USERS_COMMANDS, ...AUDIT_COMMANDS] })
 class AccessCliModule {}
@@ -67,5 +69,53 @@ describe('CLI: users and audit commands', () => {
     const broken = await cli('audit', 'verify');
     expect(broken.code).toBe(1);
     expect(broken.out).toContain('FAILED at position 2: hash_mismatch');
+  });
+
+  it('after the upgrade to keyed links, rows from before verify only up to the anchored --legacy-until position', async () => {
+    await db.drop();
+    db = await createTestDatabase();
+    process.env.DATABASE_URL = db.url;
+    process.env.DATA_DIR = `/tmp/ortholedger-test-${db.name}`;
+    await cli('users', 'add-clinic', '--name', 'Legacy Clinic');
+    await cli('users', 'add-clinic', '--name', 'Legacy Clinic 2');
+    await cli('users', 'add-clinic', '--name', 'Legacy Clinic 3');
+    // As the release before keyed links wrote them: plain SHA-256 links, and the head on the last one.
+    const admin = await db.admin();
+    const relink = async (seqs: number[], link: (row: AuditRow, prev: string) => string) => {
+      const { rows } = await admin.query('select * from access.audit_events where seq = any($1) order by seq', [seqs]);
+      const { rows: [before] } = await admin.query('select hash from access.audit_events where seq = $1', [seqs[0] - 1]);
+      let prev: string = before?.hash ?? GENESIS_HASH;
+      await admin.query('begin');
+      await admin.query('alter table access.audit_events disable trigger user');
+      await admin.query('alter table access.audit_head disable trigger user');
+      for (const raw of rows) {
+        const hash = link(rowFromDb(raw), prev);
+        await admin.query('update access.audit_events set prev_hash = $2, hash = $3 where seq = $1', [raw.seq, prev, hash]);
+        await admin.query('update access.audit_head set hash = $2 where seq = $1', [raw.seq, hash]);
+        prev = hash;
+      }
+      await admin.query('alter table access.audit_events enable trigger user');
+      await admin.query('alter table access.audit_head enable trigger user');
+      await admin.query('commit');
+    };
+    try {
+      await relink([1, 2, 3], unkeyedRowHash);
+      const anchored = JSON.parse((await cli('audit', 'head', '--json')).out).seq;
+      expect(anchored).toBe(3);
+      await cli('users', 'add-clinic', '--name', 'After Upgrade'); // position 4, keyed, linked to the plain head
+      const plain = await cli('audit', 'verify');
+      expect(plain.code).toBe(1);
+      expect(plain.out).toContain('FAILED at position 1: unkeyed_row');
+      expect(plain.out).toContain('--legacy-until');
+      expect(JSON.parse((await cli('audit', 'verify', '--legacy-until', '3', '--json')).out)).toMatchObject({ ok: true, checked: 4 });
+      expect((await cli('audit', 'verify', '--legacy-until', '2')).out).toContain('FAILED at position 3: unkeyed_row');
+      expect((await cli('audit', 'verify', '--legacy-until', '4')).out).toContain('FAILED at position 4: hash_mismatch');
+      // A row after the anchor forged with a plain link is found, whatever the flag says about the old ones.
+      await relink([4], unkeyedRowHash);
+      const forged = await cli('audit', 'verify', '--legacy-until', '3');
+      expect([forged.code, forged.out.includes('FAILED at position 4: unkeyed_row')]).toEqual([1, true]);
+    } finally {
+      await admin.end();
+    }
   });
 });

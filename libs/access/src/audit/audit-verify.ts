@@ -10,8 +10,20 @@ import type { AuditHead, AuditVerification } from './audit.types';
  * disagrees with the last row (tail removed). Links are MACs under the chain key, so a rewrite
  * needs the key provider, not just the database; anchor `auditHead()` elsewhere as well, to catch
  * a tail cut off together with the head (or rewritten by someone holding the key).
+ *
+ * Rows written before the links were keyed have plain SHA-256 links. `legacyUntil` is the last
+ * such position, as the operator anchored it (`audit head`) when upgrading: rows up to it are
+ * checked with the plain link and every later row must carry a keyed one. Without it any plain
+ * link is `unkeyed_row`: the chain cannot tell an old row from one forged without the key, so
+ * only the anchored position can.
  */
-export async function verifyAuditChain(pool: pg.Pool, chain: AuditChainKey, options: { pageSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  pool: pg.Pool,
+  chain: AuditChainKey,
+  options: { pageSize?: number; legacyUntil?: number; onProgress?: (checked: number, total: number) => void } = {},
+): Promise<AuditVerification> {
+  const legacyUntil = options.legacyUntil ?? 0;
+  if (!Number.isSafeInteger(legacyUntil) || legacyUntil < 0) throw new Error('legacyUntil must be a position (a non-negative integer)');
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
@@ -28,7 +40,11 @@ export async function verifyAuditChain(pool: pg.Pool, chain: AuditChainKey, opti
         const row = rowFromDb(raw);
         if (row.seq !== expected) return broken(expected, 'missing_row');
         if (row.prevHash !== prev) return broken(row.seq, 'broken_link');
-        if (auditRowHash(row, prev, chain) !== row.hash) return broken(row.seq, unkeyedRowHash(row, prev) === row.hash ? 'unkeyed_row' : 'hash_mismatch');
+        if (row.seq <= legacyUntil) {
+          if (unkeyedRowHash(row, prev) !== row.hash) return broken(row.seq, 'hash_mismatch');
+        } else if (auditRowHash(row, prev, chain) !== row.hash) {
+          return broken(row.seq, unkeyedRowHash(row, prev) === row.hash ? 'unkeyed_row' : 'hash_mismatch');
+        }
         prev = row.hash;
         expected += 1;
         checked += 1;

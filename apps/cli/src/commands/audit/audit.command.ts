@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { auditHead, SecretKeyring, verifyAuditChain } from '@ortholedger/access';
 import { createKeyProvider } from '@ortholedger/crypto';
 import { CliRuntime } from '../../cli-runtime.service';
@@ -14,22 +14,33 @@ abstract class AuditSubCommand extends JsonCommand {
   }
 }
 
-@SubCommand({ name: 'verify', description: 'walk the audit chain (keyed links); exit 1 and name the first broken position' })
+@SubCommand({
+  name: 'verify',
+  description: 'walk the audit chain (keyed links); exit 1 and name the first broken position. --legacy-until N: rows up to N predate keyed links (the position `audit head` printed when you upgraded)',
+})
 export class AuditVerifyCommand extends AuditSubCommand {
-  async run(_params: string[], options: { json?: boolean }): Promise<void> {
+  async run(_params: string[], options: { json?: boolean; legacyUntil?: number }): Promise<void> {
     const runtime = await this.runtime.get();
     // The links are MACs under a key derived from the access root: verifying needs the key provider (KMS in production).
     const keyring = await SecretKeyring.load(runtime.pools.app, createKeyProvider(runtime.config));
     const head = await auditHead(runtime.pools.app);
     const progress = createProgress('audit verify', head.seq, { json: options.json, unit: 'rows' });
-    const result = await verifyAuditChain(runtime.pools.app, keyring.auditChain, { onProgress: (done, total) => progress.update(done, total) });
+    const result = await verifyAuditChain(runtime.pools.app, keyring.auditChain, { legacyUntil: options.legacyUntil, onProgress: (done, total) => progress.update(done, total) });
     progress.stop();
-    print(!!options.json, result, () =>
-      result.ok
-        ? `ok: ${result.checked} rows, head ${result.head.seq} ${result.head.hash}`
-        : `FAILED at position ${result.brokenAt}: ${result.problem} (${result.checked} rows verified before it)`,
-    );
+    print(!!options.json, result, () => {
+      if (result.ok) return `ok: ${result.checked} rows${options.legacyUntil ? ` (1 to ${options.legacyUntil} with plain links, from before links were keyed)` : ''}, head ${result.head.seq} ${result.head.hash}`;
+      const failed = `FAILED at position ${result.brokenAt}: ${result.problem} (${result.checked} rows verified before it)`;
+      return result.problem === 'unkeyed_row'
+        ? `${failed}\na plain SHA-256 link: written before links were keyed, or forged without the key. If rows up to the position you anchored when upgrading predate keyed links, pass --legacy-until with that position`
+        : failed;
+    });
     if (!result.ok) process.exitCode = 1;
+  }
+
+  @Option({ flags: '--legacy-until <position>', description: 'last position written before links were keyed, as anchored at the upgrade' })
+  parseLegacyUntil(value: string): number {
+    if (!/^\d{1,15}$/.test(value)) throw new Error('--legacy-until must be a position (digits)');
+    return Number(value);
   }
 }
 
