@@ -149,7 +149,9 @@ describe('access to patients and cases through HTTP', () => {
       const refused = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam });
       expect(refused.status).toBe(careTeam.length === 0 ? 400 : 422);
     }
-    // The receiving team must be active users of the receiving clinic.
+    // The receiving team must be active users of the receiving clinic, in their own roles.
+    const mislabelled = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: staffB.id, role: 'orthodontist' }] });
+    expect([mislabelled.status, mislabelled.body.code]).toEqual([422, 'PATIENT.CARE_TEAM_MEMBER_INVALID']);
     const notThere = await h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: colleague.id, role: 'orthodontist' }] });
     expect([notThere.status, notThere.body.code]).toEqual([422, 'PATIENT.CARE_TEAM_MEMBER_INVALID']);
     expect(await h.eventCount()).toBe(events);

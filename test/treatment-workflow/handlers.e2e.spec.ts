@@ -100,8 +100,11 @@ describe('command handlers through the CommandBus and HTTP', () => {
     const { patientId } = await expectStatus(h.call(ortho, 'POST', '/patients', { ...registration(c), careTeam: [{ userId: staff.id, role: 'clinic_staff' }] }), 201);
     const last = await h.call(ortho, 'DELETE', `/patients/${patientId}/care-team/${ortho.id}`);
     expect([last.status, last.body.code]).toEqual([409, 'PATIENT.LAST_CLINICIAN']);
+    // Roles on the team are the accounts' roles: staff cannot be named a dentist, nor the orthodontist staff.
     const demoted = await h.call(ortho, 'POST', `/patients/${patientId}/care-team`, { userId: ortho.id, role: 'clinic_staff' });
-    expect([demoted.status, demoted.body.code]).toEqual([409, 'PATIENT.LAST_CLINICIAN']);
+    expect([demoted.status, demoted.body.code]).toEqual([422, 'PATIENT.CARE_TEAM_MEMBER_INVALID']);
+    const labelled = await h.call(staff, 'POST', '/patients', { ...registration(c), careTeam: [{ userId: staff.id, role: 'dentist' }] });
+    expect([labelled.status, labelled.body.code]).toEqual([422, 'PATIENT.CARE_TEAM_MEMBER_INVALID']);
     // Handing over first works: the dentist joins, then the orthodontist may leave.
     await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/care-team`, { userId: dentist.id, role: 'dentist' }), 201);
     await expectStatus(h.call(ortho, 'DELETE', `/patients/${patientId}/care-team/${ortho.id}`), 200);

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ACCESS_SERVICES, type AccessServices } from '@ortholedger/access';
+import type { CareTeamRole } from '@ortholedger/domain';
 
 /** A care-team member must be an active clinic user of the patient's clinic. Names the id only. */
 export class CareTeamMemberInvalid extends Error {
   readonly code = 'PATIENT.CARE_TEAM_MEMBER_INVALID';
   readonly kind = 'validation';
   constructor(userId: string) {
-    super(`user ${userId} is not an active member of this clinic`);
+    super(`user ${userId} is not an active member of this clinic in the named role`);
     this.name = 'CareTeamMemberInvalid';
   }
 }
@@ -29,13 +30,18 @@ export class ClinicMembers {
     if (!(await this.access.users.clinicExists(clinicId))) throw new UnknownClinic();
   }
 
-  async assertCanJoin(clinicId: string, userIds: readonly string[]): Promise<void> {
-    for (const userId of new Set(userIds)) {
+  /**
+   * Each member must be an active user of the clinic whose account has the role they are named
+   * in: the care team's roles decide who can treat (a clinic user labelled "orthodontist" could
+   * otherwise stand in for the clinician a team must keep).
+   */
+  async assertCanJoin(clinicId: string, members: ReadonlyArray<{ userId: string; role: CareTeamRole }>): Promise<void> {
+    for (const { userId, role } of members) {
       const user = await this.access.users.get(userId).catch((error: { code?: string }) => {
         if (error?.code === 'ACCESS.USER_NOT_FOUND') return undefined;
         throw error;
       });
-      if (!user || user.realm !== 'clinic' || user.clinicId !== clinicId || user.disabled) throw new CareTeamMemberInvalid(userId);
+      if (!user || user.realm !== 'clinic' || user.clinicId !== clinicId || user.disabled || user.role !== role) throw new CareTeamMemberInvalid(userId);
     }
   }
 }

@@ -13,7 +13,7 @@ export class AssignCareTeamMemberHandler implements ICommandHandler<AssignCareTe
 
   async execute({ data, envelope }: AssignCareTeamMemberCommand): Promise<PatientCommandResponse> {
     // The actor's clinic is the patient's: the policy and the decider both insist on it.
-    await this.members.assertCanJoin(envelope.ctx.actor.clinicId ?? '', [data.userId]);
+    await this.members.assertCanJoin(envelope.ctx.actor.clinicId ?? '', [{ userId: data.userId, role: data.role }]);
     return this.patients.run(data.patientId, { type: 'AssignCareTeamMember', data }, envelope);
   }
 }

@@ -22,7 +22,7 @@ export class RegisterPatientHandler implements ICommandHandler<RegisterPatientCo
       // Staff register for a clinician: a team without one would leave a patient nobody can treat or take over.
       throw new DomainError('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED', 'the care team needs at least one orthodontist or dentist');
     }
-    await this.members.assertCanJoin(data.clinicId, team.map((m) => m.userId));
+    await this.members.assertCanJoin(data.clinicId, team);
     const assignments: PatientCommand[] = team.map(({ userId, role }) => ({
       type: 'AssignCareTeamMember',
       data: { patientId: data.patientId, userId, role },

@@ -18,7 +18,8 @@ export class TransferPatientHandler implements ICommandHandler<TransferPatientCo
   async execute({ data, envelope }: TransferPatientCommand): Promise<PatientCommandResponse> {
     // The receiving team must be active users of the receiving clinic, which must exist.
     await this.members.assertClinicExists(data.toClinicId);
-    await this.members.assertCanJoin(data.toClinicId, data.careTeam.map((m) => m.userId));
+    // The domain refuses a missing or clinician-less team; a command without one never reaches the store.
+    await this.members.assertCanJoin(data.toClinicId, Array.isArray(data.careTeam) ? data.careTeam : []);
     return this.patients.run(data.patientId, { type: 'TransferPatient', data }, envelope);
   }
 }
