@@ -142,6 +142,8 @@ describe('access to patients and cases through HTTP', () => {
   it("a transferred patient's cases move with them: the new clinic's care team carries them on and can close them; the former clinic cannot", async () => {
     const c = new Canaries();
     const { patientId, caseId } = await openCase(h, treating, c);
+    await expectStatus(h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    const plan = await proposePlan(h, caseId, 1, c);
     const orthoB = await h.user('orthodontist', clinicB);
     const staffB = await h.user('clinic_staff', clinicB);
     const events = await h.eventCount();
@@ -158,6 +160,9 @@ describe('access to patients and cases through HTTP', () => {
     await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: orthoB.id, role: 'orthodontist' }, { userId: staffB.id, role: 'clinic_staff' }] }), 200);
     await eventually(() => h.call(orthoB, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
     await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    // The plan decisions pass to the receiving orthodontist (the treating one is in the former clinic).
+    await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/plans/${plan.planId}/approval`, { version: 1 }), 200);
+    await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/orders`, { planVersion: 1, stageFrom: 1, stageTo: 5 }), 201);
     expect((await eventually(() => h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), (r) => r.status === 403)).value.status).toBe(403);
     await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/cancellation`, { reason: 'continued elsewhere' }), 200);
   });

@@ -64,7 +64,8 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
 
   const caseId = requireUuid(command.data.caseId, 'caseId');
   const current = requireActiveCase(state, caseId);
-  requireSameClinic(ctx, command.data.patientClinicId ?? current.clinicId);
+  const clinicId = command.data.patientClinicId ?? current.clinicId;
+  requireSameClinic(ctx, clinicId);
   const entryId = requireUuid(command.data.entryId, 'entryId');
   if (Object.hasOwn(current.entries, entryId)) {
     throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);
@@ -76,6 +77,7 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
     state: current,
     ctx,
     base: { caseId, patientId: current.patientId, entryId, occurredAt: ctx.now },
+    transferred: clinicId !== current.clinicId,
   };
 
   switch (command.type) {

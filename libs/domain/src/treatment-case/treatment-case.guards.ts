@@ -21,9 +21,13 @@ export function requireActiveCase(state: CaseState, caseId: string): ActiveCase 
   return state;
 }
 
-/** Plan decisions belong to the case's treating doctor, whatever else their role allows. */
-export function requireTreating(ctx: CommandContext, state: ActiveCase): void {
-  if (ctx.actor.userId !== state.treatingOrthodontistId) {
+/**
+ * Plan decisions belong to the case's treating doctor, whatever else their role allows. After the
+ * patient's transfer that doctor is in another clinic: the decisions pass to the orthodontists of
+ * the receiving care team (the access policy admits only care-team members of the patient's clinic).
+ */
+export function requireTreating(ctx: CommandContext, state: ActiveCase, transferred = false): void {
+  if (transferred ? ctx.actor.role !== 'orthodontist' : ctx.actor.userId !== state.treatingOrthodontistId) {
     throw new DomainError('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST', 'only the treating orthodontist may do this');
   }
 }
@@ -47,4 +51,6 @@ export interface CaseDecision {
   state: ActiveCase;
   ctx: CommandContext;
   base: CaseEventBase;
+  /** The patient now belongs to another clinic than the one the case was opened in. */
+  transferred?: boolean;
 }

@@ -102,6 +102,25 @@ describe('RequestPlanRevision', () => {
   });
 });
 
+describe('plan decisions after the patient was transferred', () => {
+  const receiving = ctxAs('orthodontist', { userId: ids.otherOrthodontist, clinicId: ids.otherClinic });
+  const transferred = (command: ReturnType<typeof approve>) => ({ ...command, data: { ...command.data, patientClinicId: ids.otherClinic } });
+
+  it('pass to an orthodontist of the receiving clinic; the former treating orthodontist and a dentist are refused', () => {
+    given(history.planProposed())
+      .when(transferred(approve()), receiving)
+      .then([{ type: 'TreatmentPlanApproved', data: { ...newBase, planId: planId(1), version: 1, approvedBy: ids.otherOrthodontist } }]);
+    given(history.planProposed()).when(transferred(approve()), treating).thenThrows('ACCESS.CLINIC_MISMATCH');
+    given(history.planProposed())
+      .when(transferred(approve()), ctxAs('dentist', { clinicId: ids.otherClinic }))
+      .thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+  });
+
+  it('without a transfer the receiving clinic is refused as before', () => {
+    given(history.planProposed()).when(approve(), receiving).thenThrows('ACCESS.CLINIC_MISMATCH');
+  });
+});
+
 describe.each(decisions)('%s refuses', (_type, decide) => {
   it('a doctor who is not the treating orthodontist', () => {
     given(history.planProposed())
