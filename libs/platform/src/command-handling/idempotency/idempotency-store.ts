@@ -47,7 +47,8 @@ export class RequestFingerprinter {
 /**
  * A key is bound to its first request's fingerprint; a completed request's response is replayed.
  * A request still in flight (or whose process died) is simply executed again: its ids and event
- * ids derive from the key, so the stream recognises the earlier append and nothing is written twice.
+ * ids derive from the key and the request's fingerprint, so the stream recognises the earlier
+ * append and nothing is written twice.
  */
 export class IdempotencyStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -80,9 +81,10 @@ export class IdempotencyStore {
 }
 
 /**
- * Retention: deletes idempotency records created before `before` (a retry older than that
- * executes again, and its ids still derive from the key, so the stream still recognises an
- * earlier append). Runs as the schema owner: the app role cannot delete.
+ * Retention: deletes idempotency records created before `before`. A retry older than that executes
+ * again; its ids derive from the key and the request's fingerprint, so the stream still recognises
+ * the earlier append of the same request, while the same key with another request is a new command.
+ * Runs as the schema owner: the app role cannot delete.
  */
 export async function purgeIdempotencyRecords(ownerPool: pg.Pool, before: Date): Promise<number> {
   const { rowCount } = await ownerPool.query('delete from command_idempotency.requests where created_at < $1', [before]);
