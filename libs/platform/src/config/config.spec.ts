@@ -28,3 +28,11 @@ describe('loadConfig: production', () => {
     expect(() => assertServingConfig(loadConfig({}))).not.toThrow(); // development: the owner switches role
   });
 });
+
+describe('loadConfig: NODE_ENV', () => {
+  it('is development when unset; a misspelt or unknown mode is refused, not run as development', () => {
+    expect(loadConfig({}).production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+    for (const mode of ['prod', 'staging', 'Production']) expect(() => loadConfig({ NODE_ENV: mode })).toThrow(/NODE_ENV/);
+  });
+});

@@ -114,7 +114,9 @@ export function assertServingConfig(config: AppConfig): void {
 
 /** Reads and validates the runtime contract of DESIGN.md. Throws ConfigError on the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const production = env.NODE_ENV === 'production';
+  // A misspelt or unknown mode ("prod", "staging") is refused rather than run as development, which
+  // would allow local keys, generated JWT keys, Swagger and demo accounts.
+  const production = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development') === 'production';
   const dataDir = path.resolve(env.DATA_DIR || './.data');
   const eventStore = oneOf(env, 'EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
   const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;

@@ -4,6 +4,7 @@ import { createLogger } from '@ortholedger/platform';
 import { createClinicApi } from '../../../../clinic-api/src/clinic-api.app';
 import { createAdminApi } from '../../../../admin-api/src/admin-api.app';
 import { CliRuntime } from '../../cli-runtime.service';
+import { demoDataWanted } from './demo-data';
 
 /**
  * `npm start`: both APIs in one process on the configured database (embedded by default),
@@ -26,8 +27,8 @@ export class ServeCommand extends CommandRunner {
     await clinic.listen({ port: config.clinicApiPort, host });
     const admin = await createAdminApi(runtime, logger);
     await admin.listen({ port: config.adminApiPort, host });
-    if (!config.production && process.env.DEMO_DATA !== 'off') {
-      // The embedded default's demo clinic; one-time passwords go to stdout only, never to the log.
+    if (demoDataWanted(runtime)) {
+      // One-time passwords go to stdout only, never to the log.
       const identity = await createIdentityServices(runtime, { logger });
       process.stdout.write(`${formatDemoIdentities(await seedDemoIdentities(identity))}\n\n`);
     }
