@@ -14,8 +14,12 @@ describe('access configuration', () => {
 
   it('production requires key files from the environment', () => {
     expect(() => loadAccessConfig({ NODE_ENV: 'production' }, '/data')).toThrow(/JWT_CLINIC_PRIVATE_KEY_FILE/);
-    const c = loadAccessConfig({ NODE_ENV: 'production', JWT_CLINIC_PRIVATE_KEY_FILE: '/run/secrets/clinic.pem', JWT_BACKOFFICE_PRIVATE_KEY_FILE: '/run/secrets/bo.pem' }, '/data');
+    const keys = { NODE_ENV: 'production', JWT_CLINIC_PRIVATE_KEY_FILE: '/run/secrets/clinic.pem', JWT_BACKOFFICE_PRIVATE_KEY_FILE: '/run/secrets/bo.pem' };
+    // The back office's networks are a decision in production, not the open default.
+    expect(() => loadAccessConfig(keys, '/data')).toThrow(/ACCESS_NETWORKS_BACKOFFICE/);
+    const c = loadAccessConfig({ ...keys, ACCESS_NETWORKS_BACKOFFICE: '10.20.0.0/16' }, '/data');
     expect(c.keys.backoffice).toEqual({ privateKeyFile: '/run/secrets/bo.pem', provided: true });
+    expect(c.networks.backoffice).toEqual(['10.20.0.0/16']);
   });
 
   it('refuses bad values, naming the variable', () => {

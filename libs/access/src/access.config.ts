@@ -87,13 +87,18 @@ export function loadAccessConfig(env: Env = process.env, dataDir = path.resolve(
     throw new AccessConfigError('SESSION_ABSOLUTE_TIMEOUT_SECONDS', 'must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
   }
   const lockoutAfterFailures = seconds(env, 'LOGIN_LOCKOUT_AFTER_FAILURES', 20, 3, 99);
+  const keys = {
+    clinic: keyFile(env, 'JWT_CLINIC_PRIVATE_KEY_FILE', dataDir, 'clinic', production),
+    backoffice: keyFile(env, 'JWT_BACKOFFICE_PRIVATE_KEY_FILE', dataDir, 'backoffice', production),
+  };
+  if (production && !env.ACCESS_NETWORKS_BACKOFFICE) {
+    // The admin API manages accounts and serves break-glass: where it is reachable from is a decision, not a default.
+    throw new AccessConfigError('ACCESS_NETWORKS_BACKOFFICE', "is required when NODE_ENV=production (the back office's networks; '0.0.0.0/0,::/0' allows anywhere explicitly)");
+  }
   return {
     production,
     issuerBase: env.JWT_ISSUER || 'urn:ortholedger',
-    keys: {
-      clinic: keyFile(env, 'JWT_CLINIC_PRIVATE_KEY_FILE', dataDir, 'clinic', production),
-      backoffice: keyFile(env, 'JWT_BACKOFFICE_PRIVATE_KEY_FILE', dataDir, 'backoffice', production),
-    },
+    keys,
     accessTokenSeconds: seconds(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 900),
     challengeSeconds: 300,
     idleTimeoutSeconds,
