@@ -4,7 +4,7 @@ import type { DatabasePools } from '../database/database';
 import { assertTransactionClockAhead } from '@ortholedger/event-store';
 import { pendingMigrations } from '../database/migrations';
 import { DATABASE_POOLS } from '../tokens';
-import { ReadinessRegistry } from './readiness.registry';
+import { readinessReason, ReadinessRegistry } from './readiness.registry';
 
 @Controller('health')
 export class HealthController implements OnModuleInit {
@@ -58,7 +58,7 @@ export class HealthController implements OnModuleInit {
         try {
           return session.up(await withTimeout(c.check(), 2000));
         } catch (error) {
-          return session.down({ message: error instanceof Error ? error.message : 'failed' });
+          return session.down({ message: readinessReason(error) });
         }
       }),
     );
