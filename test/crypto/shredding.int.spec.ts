@@ -49,6 +49,12 @@ describe('crypto-shredding: eraseSubject', () => {
     await expect(fx.vault.eraseSubject('jane-doe', 'gdpr_art17', actor)).rejects.toBeInstanceOf(CryptoInputError);
   });
 
+  it('refuses a subject no key is filed under (a case id, a typo) and records no erasure', async () => {
+    const nobody = randomUUID();
+    await expect(fx.vault.eraseSubject(nobody, 'gdpr_art17', actor)).rejects.toThrow(/no data keys are filed under this subject/);
+    expect(await fx.vault.erasures(nobody)).toEqual([]);
+  });
+
   it('destroys every key version of every stream of the subject, and records the erasure', async () => {
     const report = await fx.vault.eraseSubject(erased, 'gdpr_art17:TICKET-4711', actor);
     expect(report).toMatchObject({ streams: 3, keyVersions: 3 });

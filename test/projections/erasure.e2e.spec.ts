@@ -50,8 +50,21 @@ describe('erasure: a crypto-shredded patient disappears from every read model', 
     expect(before).toMatchObject({ search: 1, index: 1, directory: 1, careTeam: expect.any(Number), board: 2 });
     expect(before.timeline).toBeGreaterThanOrEqual(2);
 
+    // A case id is not a subject: refused with a non-zero exit, no erasure recorded, an error row in the audit log.
+    const caseId = (await h.db.pools.owner.query<{ case_id: string }>('select case_id from read_models.case_board where patient_id = $1 limit 1', [erased.patientId])).rows[0].case_id;
+    const wrongId = await cli('keys', 'erase-subject', caseId, '--reason', 'gdpr_art17:TEST-1').then(() => undefined, (e: { code?: number; stderr?: string }) => e);
+    expect(wrongId?.code).not.toBe(0);
+    expect(wrongId?.stderr).toContain('no data keys are filed under this subject');
+    expect((await h.db.pools.owner.query('select count(*)::int as n from keyvault.erasures where subject_id = $1', [caseId])).rows[0].n).toBe(0);
+
     const { stdout } = await cli('keys', 'erase-subject', erased.patientId, '--reason', 'gdpr_art17:TEST-1', '--json');
     expect(JSON.parse(stdout)).toMatchObject({ subjectId: erased.patientId, streams: 3 });
+    const audited = await h.db.pools.owner.query("select resource_id, outcome, reason, realm from access.audit_events where action = 'keys.erase_subject' order by seq");
+    expect(audited.rows).toEqual([
+      { resource_id: caseId, outcome: 'granted', reason: 'gdpr_art17:TEST-1', realm: 'cli' },
+      { resource_id: caseId, outcome: 'error', reason: 'CRYPTO.INVALID_INPUT', realm: 'cli' },
+      { resource_id: erased.patientId, outcome: 'granted', reason: 'gdpr_art17:TEST-1', realm: 'cli' },
+    ]);
 
     const gone = { search: 0, index: 0, directory: 0, careTeam: 0, board: 0, timeline: 0 };
     const started = Date.now();

@@ -93,7 +93,8 @@ export class KeyVault {
 
   /**
    * Crypto-shredding: destroys every key version of every stream filed under the subject, refuses
-   * keys for it from now on and records who, when and why (a reason code, no PHI).
+   * keys for it from now on and records who, when and why (a reason code, no PHI). A subject with
+   * no keys filed under it is refused (nothing written); erasing an erased subject again is allowed.
    */
   async eraseSubject(subjectId: string, reason: string, actor: string): Promise<ErasureReport> {
     if (!isUuid(subjectId)) throw new CryptoInputError('subjectId must be a UUID');
@@ -102,6 +103,10 @@ export class KeyVault {
     }
     if (!ACTOR.test(actor)) throw new CryptoInputError('actor must be a user id or a system name');
     const subject = subjectId.toLowerCase();
+    // A case id, a typo or a patient of another deployment files no keys: refuse rather than report "erased".
+    if ((await this.store.streamsOfSubject(subject)).length === 0) {
+      throw new CryptoInputError('no data keys are filed under this subject: erasure takes a patient id (a case is erased with its patient)');
+    }
     const report = await this.store.eraseSubject(subject, actor, reason);
     this.options.dataKeys?.forget(await this.store.streamsOfSubject(subject));
     return report;

@@ -1,10 +1,20 @@
 import * as os from 'node:os';
+import { CLI_ACTOR, createIdentityServices, isUuid } from '@ortholedger/access';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
+
+/** The operating-system account that ran the command (none in some containers). */
+function operatingSystemUser(): string {
+  try {
+    return os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60) || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Key operations run as the schema owner: re-wrap rewrites wrapped keys, which the app role may not. */
 async function vault(runtime: CliRuntime) {
@@ -49,9 +59,22 @@ export class KeysEraseSubjectCommand extends JsonCommand {
 
   async run([patientId]: string[], options: { json?: boolean; reason?: string; actor?: string }): Promise<void> {
     if (!options.reason) throw new Error('--reason is required (a code such as gdpr_art17 or gdpr_art17:TICKET-123)');
-    const { vault: keys } = await vault(this.runtime);
-    const actor = options.actor ?? `cli:${os.userInfo().username}`;
-    const report = await keys.eraseSubject(patientId, options.reason, actor);
+    const rt = await this.runtime.get();
+    // The app role may erase (keyvault.erase_subject); only re-wrapping needs the owner.
+    const keys = new KeyVault({ pool: rt.pools.app, provider: createKeyProvider(rt.config) });
+    const who = operatingSystemUser();
+    const actor = options.actor ?? `cli:${who}`;
+    // In the chained audit log as well as the keyvault's own erasure record: granted before it acts, an error row if it fails.
+    const { audit } = await createIdentityServices(rt, { logger: this.runtime.logger });
+    const row = { ...CLI_ACTOR, purpose: `cli:${who}`, action: 'keys.erase_subject', resourceType: 'patient', ...(isUuid(patientId) ? { resourceId: patientId, patientId } : {}) };
+    await audit.record({ ...row, outcome: 'granted', reason: options.reason });
+    let report: Awaited<ReturnType<KeyVault['eraseSubject']>>;
+    try {
+      report = await keys.eraseSubject(patientId, options.reason, actor);
+    } catch (error) {
+      await audit.record({ ...row, outcome: 'error', reason: (error as { code?: string }).code ?? 'failed' });
+      throw error;
+    }
     print(!!options.json, { subjectId: patientId, actor, reason: options.reason, ...report }, () =>
       `erased subject ${patientId}: ${report.keyVersions} key versions of ${report.streams} streams destroyed (erasure ${report.erasureId})`,
     );
