@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { Module } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
 import { CliRuntime } from '../../apps/cli/src/cli-runtime.service';
@@ -109,11 +112,21 @@ describe('CLI: users and audit commands', () => {
       expect(plain.out).toContain('--legacy-until');
       expect(JSON.parse((await cli('audit', 'verify', '--legacy-until', '3', '--json')).out)).toMatchObject({ ok: true, checked: 4 });
       expect((await cli('audit', 'verify', '--legacy-until', '2')).out).toContain('FAILED at position 3: unkeyed_row');
-      expect((await cli('audit', 'verify', '--legacy-until', '4')).out).toContain('FAILED at position 4: hash_mismatch');
+      // Up to the anchor a keyed link is accepted too (old and new processes wrote side by side during a rolling upgrade).
+      expect(JSON.parse((await cli('audit', 'verify', '--legacy-until', '4', '--json')).out)).toMatchObject({ ok: true, checked: 4 });
+      // A bad position is refused by the real binary (exit 1, the option named).
+      const bad = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '../../bin/ortholedger.js'), 'audit', 'verify', '--legacy-until', '-1'], { env: { ...process.env, LOG_LEVEL: 'silent' } }).then(() => undefined, (e: { code?: number; stderr?: string }) => e);
+      expect([bad?.code, bad?.stderr?.includes('--legacy-until must be a position')]).toEqual([1, true]);
+      // A process of the older release still running writes a plain row after a keyed one: fine up to the anchor.
+      await cli('users', 'add-clinic', '--name', 'During Upgrade');
+      await relink([5], unkeyedRowHash);
+      expect(JSON.parse((await cli('audit', 'verify', '--legacy-until', '5', '--json')).out)).toMatchObject({ ok: true, checked: 5 });
+      expect((await cli('audit', 'verify', '--legacy-until', '4')).out).toContain('FAILED at position 5: unkeyed_row');
       // A row after the anchor forged with a plain link is found, whatever the flag says about the old ones.
-      await relink([4], unkeyedRowHash);
-      const forged = await cli('audit', 'verify', '--legacy-until', '3');
-      expect([forged.code, forged.out.includes('FAILED at position 4: unkeyed_row')]).toEqual([1, true]);
+      await cli('users', 'add-clinic', '--name', 'After Upgrade 2');
+      await relink([6], unkeyedRowHash);
+      const forged = await cli('audit', 'verify', '--legacy-until', '5');
+      expect([forged.code, forged.out.includes('FAILED at position 6: unkeyed_row')]).toEqual([1, true]);
     } finally {
       await admin.end();
     }

@@ -11,9 +11,10 @@ import type { AuditHead, AuditVerification } from './audit.types';
  * needs the key provider, not just the database; anchor `auditHead()` elsewhere as well, to catch
  * a tail cut off together with the head (or rewritten by someone holding the key).
  *
- * Rows written before the links were keyed have plain SHA-256 links. `legacyUntil` is the last
- * such position, as the operator anchored it (`audit head`) when upgrading: rows up to it are
- * checked with the plain link and every later row must carry a keyed one. Without it any plain
+ * Rows written before the links were keyed have plain SHA-256 links. `legacyUntil` is the head
+ * the operator anchored (`audit head`) once no process of the older release was running: rows up
+ * to it may carry either link (old and new processes write side by side during a rolling upgrade)
+ * and every later row must carry a keyed one. Without it any plain
  * link is `unkeyed_row`: the chain cannot tell an old row from one forged without the key, so
  * only the anchored position can.
  */
@@ -41,7 +42,8 @@ export async function verifyAuditChain(
         if (row.seq !== expected) return broken(expected, 'missing_row');
         if (row.prevHash !== prev) return broken(row.seq, 'broken_link');
         if (row.seq <= legacyUntil) {
-          if (unkeyedRowHash(row, prev) !== row.hash) return broken(row.seq, 'hash_mismatch');
+          // Up to the anchor either link holds: during a rolling upgrade old and new processes wrote side by side.
+          if (unkeyedRowHash(row, prev) !== row.hash && auditRowHash(row, prev, chain) !== row.hash) return broken(row.seq, 'hash_mismatch');
         } else if (auditRowHash(row, prev, chain) !== row.hash) {
           return broken(row.seq, unkeyedRowHash(row, prev) === row.hash ? 'unkeyed_row' : 'hash_mismatch');
         }
