@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { CLI_ACTOR, createIdentityServices, isUuid } from '@ortholedger/access';
+import { AuditService, AuditStore, CLI_ACTOR, isUuid, SecretKeyring, systemClock } from '@ortholedger/access';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
 import { CliRuntime } from '../../cli-runtime.service';
@@ -61,18 +61,24 @@ export class KeysEraseSubjectCommand extends JsonCommand {
     if (!options.reason) throw new Error('--reason is required (a code such as gdpr_art17 or gdpr_art17:TICKET-123)');
     const rt = await this.runtime.get();
     // The app role may erase (keyvault.erase_subject); only re-wrapping needs the owner.
-    const keys = new KeyVault({ pool: rt.pools.app, provider: createKeyProvider(rt.config) });
+    const provider = createKeyProvider(rt.config);
+    const keys = new KeyVault({ pool: rt.pools.app, provider });
     const who = operatingSystemUser();
     const actor = options.actor ?? `cli:${who}`;
     // In the chained audit log as well as the keyvault's own erasure record: granted before it acts, an error row if it fails.
-    const { audit } = await createIdentityServices(rt, { logger: this.runtime.logger });
+    // Only the chain key is needed (not the APIs' JWT keys or network settings): an erasure job runs with database and KMS settings.
+    const chain = (await SecretKeyring.load(rt.pools.app, provider)).auditChain;
+    const audit = new AuditService(new AuditStore(rt.pools.app, chain), systemClock, this.runtime.logger);
     const row = { ...CLI_ACTOR, purpose: `cli:${who}`, action: 'keys.erase_subject', resourceType: 'patient', ...(isUuid(patientId) ? { resourceId: patientId, patientId } : {}) };
     await audit.record({ ...row, outcome: 'granted', reason: options.reason });
     let report: Awaited<ReturnType<KeyVault['eraseSubject']>>;
     try {
       report = await keys.eraseSubject(patientId, options.reason, actor);
     } catch (error) {
-      await audit.record({ ...row, outcome: 'error', reason: (error as { code?: string }).code ?? 'failed' });
+      // The erasure's own error is the one to report, even if its audit row cannot be written.
+      await audit.record({ ...row, outcome: 'error', reason: (error as { code?: string }).code ?? 'failed' }).catch((auditError: { code?: string }) =>
+        this.runtime.logger.error({ code: auditError?.code }, 'keys erase-subject: the error row could not be written to the audit log'),
+      );
       throw error;
     }
     print(!!options.json, { subjectId: patientId, actor, reason: options.reason, ...report }, () =>
