@@ -22,17 +22,21 @@ export class CaseCommands {
 
   /**
    * For an existing case; the patient (the stream's key subject) comes from the case itself. The
-   * decider gets two facts from the patient stream, read now, as opening a case does: the clinic
-   * the patient belongs to (a transferred patient's cases move with them) and whether treatment
-   * consent is active. Whatever the caller put in those fields is replaced.
+   * decider gets facts from the patient stream, read now, as opening a case does: the clinic the
+   * patient belongs to (a transferred patient's cases move with them), the care team (plan
+   * decisions pass to it once the treating orthodontist has left) and whether treatment consent is
+   * active. Whatever the caller put in those fields is replaced.
    */
   async run(command: Exclude<CaseCommand, { type: 'OpenCase' }>, envelope: CommandEnvelope, created: readonly CreatedId[] = []): Promise<CaseCommandResponse> {
     const { caseId } = command.data;
     const patientId = await this.patients.patientOf(caseId);
     if (!patientId) throw new DomainError('TREATMENT_CASE.NOT_OPENED', `case ${caseId} has not been opened`);
-    const { patientConsent: _consent, patientClinicId: _clinic, ...data } = command.data;
+    const { patientConsent: _consent, patientClinicId: _clinic, patientCareTeam: _team, ...data } = command.data;
     const patient = (await this.patientStreams.load(patientId)).state;
-    const snapshot = patient.status === 'active' ? { patientClinicId: patient.clinicId, patientConsent: { treatment: hasActiveConsent(patient, 'treatment') } } : { patientConsent: { treatment: false } };
+    const snapshot =
+      patient.status === 'active'
+        ? { patientClinicId: patient.clinicId, patientCareTeam: Object.keys(patient.careTeam), patientConsent: { treatment: hasActiveConsent(patient, 'treatment') } }
+        : { patientConsent: { treatment: false } };
     return this.append(patientId, { ...command, data: { ...data, ...snapshot } } as typeof command, envelope, created);
   }
 

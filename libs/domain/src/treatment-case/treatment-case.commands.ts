@@ -54,6 +54,11 @@ export interface CaseCommandBase {
    * Never taken from the client.
    */
   patientClinicId?: string;
+  /**
+   * The patient's care team (user ids), a snapshot from the patient stream: once the treating
+   * orthodontist has left it, plan decisions pass to the team's orthodontists. Never taken from the client.
+   */
+  patientCareTeam?: readonly string[];
 }
 
 export type OpenCase = Message<

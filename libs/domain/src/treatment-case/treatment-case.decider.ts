@@ -64,8 +64,7 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
 
   const caseId = requireUuid(command.data.caseId, 'caseId');
   const current = requireActiveCase(state, caseId);
-  const clinicId = command.data.patientClinicId ?? current.clinicId;
-  requireSameClinic(ctx, clinicId);
+  requireSameClinic(ctx, command.data.patientClinicId ?? current.clinicId);
   const entryId = requireUuid(command.data.entryId, 'entryId');
   if (Object.hasOwn(current.entries, entryId)) {
     throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);
@@ -77,7 +76,7 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
     state: current,
     ctx,
     base: { caseId, patientId: current.patientId, entryId, occurredAt: ctx.now },
-    transferred: clinicId !== current.clinicId,
+    ...(command.data.patientCareTeam ? { careTeam: command.data.patientCareTeam } : {}),
   };
 
   switch (command.type) {

@@ -22,12 +22,15 @@ export function requireActiveCase(state: CaseState, caseId: string): ActiveCase 
 }
 
 /**
- * Plan decisions belong to the case's treating doctor, whatever else their role allows. After the
- * patient's transfer that doctor is in another clinic: the decisions pass to the orthodontists of
- * the receiving care team (the access policy admits only care-team members of the patient's clinic).
+ * Plan decisions belong to the case's treating doctor, whatever else their role allows. Once that
+ * doctor is no longer on the patient's care team (they left it, or the patient was transferred to
+ * another clinic and back), the decisions pass to the orthodontists of the care team: the access
+ * policy admits only care-team members of the patient's clinic. Without the care-team snapshot the
+ * treating doctor alone decides.
  */
-export function requireTreating(ctx: CommandContext, state: ActiveCase, transferred = false): void {
-  if (transferred ? ctx.actor.role !== 'orthodontist' : ctx.actor.userId !== state.treatingOrthodontistId) {
+export function requireTreating(ctx: CommandContext, state: ActiveCase, careTeam?: readonly string[]): void {
+  const treatingStays = careTeam === undefined || careTeam.includes(state.treatingOrthodontistId);
+  if (treatingStays ? ctx.actor.userId !== state.treatingOrthodontistId : ctx.actor.role !== 'orthodontist') {
     throw new DomainError('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST', 'only the treating orthodontist may do this');
   }
 }
@@ -51,6 +54,6 @@ export interface CaseDecision {
   state: ActiveCase;
   ctx: CommandContext;
   base: CaseEventBase;
-  /** The patient now belongs to another clinic than the one the case was opened in. */
-  transferred?: boolean;
+  /** The patient's care team (user ids), a snapshot from the patient stream. */
+  careTeam?: readonly string[];
 }

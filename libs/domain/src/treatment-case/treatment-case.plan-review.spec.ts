@@ -102,18 +102,26 @@ describe('RequestPlanRevision', () => {
   });
 });
 
-describe('plan decisions after the patient was transferred', () => {
+describe('plan decisions once the treating orthodontist has left the care team', () => {
   const receiving = ctxAs('orthodontist', { userId: ids.otherOrthodontist, clinicId: ids.otherClinic });
-  const transferred = (command: ReturnType<typeof approve>) => ({ ...command, data: { ...command.data, patientClinicId: ids.otherClinic } });
+  const withTeam = (command: ReturnType<typeof approve>, patientCareTeam: string[], patientClinicId = ids.clinic) => ({ ...command, data: { ...command.data, patientClinicId, patientCareTeam } });
+  const approvedBy = (userId: string) => [{ type: 'TreatmentPlanApproved' as const, data: { ...newBase, planId: planId(1), version: 1, approvedBy: userId } }];
 
-  it('pass to an orthodontist of the receiving clinic; the former treating orthodontist and a dentist are refused', () => {
-    given(history.planProposed())
-      .when(transferred(approve()), receiving)
-      .then([{ type: 'TreatmentPlanApproved', data: { ...newBase, planId: planId(1), version: 1, approvedBy: ids.otherOrthodontist } }]);
+  it('after a transfer, pass to an orthodontist of the receiving team; the former treating orthodontist and a dentist are refused', () => {
+    const transferred = (command: ReturnType<typeof approve>) => withTeam(command, [ids.otherOrthodontist], ids.otherClinic);
+    given(history.planProposed()).when(transferred(approve()), receiving).then(approvedBy(ids.otherOrthodontist));
     given(history.planProposed()).when(transferred(approve()), treating).thenThrows('ACCESS.CLINIC_MISMATCH');
     given(history.planProposed())
       .when(transferred(approve()), ctxAs('dentist', { clinicId: ids.otherClinic }))
       .thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+  });
+
+  it('in the same clinic (the treating one left the team, or the patient came back after a transfer), pass to the team\'s orthodontists', () => {
+    const colleague = ctxAs('orthodontist', { userId: ids.otherOrthodontist });
+    given(history.planProposed()).when(withTeam(approve(), [ids.otherOrthodontist]), colleague).then(approvedBy(ids.otherOrthodontist));
+    // While the treating orthodontist is on the team, the decision stays theirs.
+    given(history.planProposed()).when(withTeam(approve(), [ids.orthodontist, ids.otherOrthodontist]), colleague).thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+    given(history.planProposed()).when(withTeam(approve(), [ids.orthodontist, ids.otherOrthodontist]), treating).then(approvedBy(ids.orthodontist));
   });
 
   it('without a transfer the receiving clinic is refused as before', () => {

@@ -64,9 +64,9 @@ export function decideProposal(
 /** Only the treating doctor, only the latest version, only once. */
 function requirePendingPlan(
   command: { planId: string; version: number },
-  { state, ctx, transferred }: CaseDecision,
+  { state, ctx, careTeam }: CaseDecision,
 ): PlanVersionState {
-  requireTreating(ctx, state, transferred);
+  requireTreating(ctx, state, careTeam);
   const latest = latestPlan(state);
   if (!latest) throw new DomainError('TREATMENT_CASE.PLAN_NOT_PROPOSED', 'no plan has been proposed');
   const plan = Number.isInteger(command.version) ? state.plans[command.version - 1] : undefined;
