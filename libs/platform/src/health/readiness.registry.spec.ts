@@ -8,6 +8,8 @@ describe('readinessReason', () => {
     const auth = Object.assign(new Error('password authentication failed for user "ortholedger_app_login"'), { code: '28P01', severity: 'FATAL' });
     expect(readinessReason(auth)).toBe('database error 28P01');
     expect(readinessReason(new Error('getaddrinfo ENOTFOUND db.internal.example'))).toBe('database unavailable');
+    expect(readinessReason(Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' }))).toBe('database unreachable (ECONNREFUSED)');
+    expect(readinessReason(new Error(''))).toBe('failed');
     expect(readinessReason('nope')).toBe('failed');
   });
 });

@@ -26,8 +26,9 @@ export class ReadinessRegistry {
 export function readinessReason(error: unknown): string {
   if (!(error instanceof Error)) return 'failed';
   const e = error as Error & { code?: unknown; syscall?: unknown; severity?: unknown };
-  if (typeof e.syscall === 'string') return `database unreachable (${typeof e.code === 'string' ? e.code : 'network error'})`;
+  // A system error (ECONNREFUSED...), also as the AggregateError of a host with several addresses, which has no syscall and no message.
+  if (typeof e.syscall === 'string' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))) return `database unreachable (${typeof e.code === 'string' ? e.code : 'network error'})`;
   if (typeof e.severity === 'string' || (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code))) return `database error ${typeof e.code === 'string' ? e.code : ''}`.trim();
   if (/password|authentication|ECONN|getaddrinfo|ssl|tls/i.test(e.message)) return 'database unavailable';
-  return e.message;
+  return e.message || 'failed';
 }
