@@ -14,11 +14,13 @@ const EXPECTED: Record<Role, Record<string, Scope>> = {
   orthodontist: {
     'patient.register': 'clinic',
     ...each('patient', ['read_demographics', 'correct', 'manage_care_team', 'record_consent', 'transfer'], 'team'),
+    'patient.take_over': 'clinic', // only a care team left without an active clinician: the handler checks
     ...each('case', CASE_CLINICAL, 'team'),
   },
   dentist: {
     'patient.register': 'clinic',
     ...each('patient', ['read_demographics', 'correct', 'manage_care_team', 'record_consent'], 'team'),
+    'patient.take_over': 'clinic',
     ...each('case', CASE_CLINICAL, 'team'),
   },
   clinic_staff: {

@@ -110,6 +110,31 @@ describe('command handlers through the CommandBus and HTTP', () => {
     await expectStatus(h.call(ortho, 'DELETE', `/patients/${patientId}/care-team/${ortho.id}`), 200);
   });
 
+  it('a care team left without an active clinician can be taken over by a clinician of the clinic, and only then', async () => {
+    const leaving = await h.user('orthodontist', clinicA);
+    const successor = await h.user('orthodontist', clinicA);
+    const { patientId } = await expectStatus(h.call(leaving, 'POST', '/patients', { ...registration(c), careTeam: [{ userId: staff.id, role: 'clinic_staff' }] }), 201);
+    expect((await h.call(successor, 'GET', `/patients/${patientId}`)).status).toBe(403);
+    const events = await h.eventCount();
+    const early = await h.call(successor, 'POST', `/patients/${patientId}/care-team/takeover`);
+    expect([early.status, early.body.code]).toEqual([409, 'PATIENT.CARE_TEAM_NOT_VACANT']);
+    // The only clinician leaves the practice: support disables the account. The team keeps only staff.
+    await h.identity.users.disable(leaving.id, { realm: 'cli', role: 'engineer' });
+    expect((await h.call(staff, 'POST', `/patients/${patientId}/care-team/takeover`)).status).toBe(403);
+    expect((await h.call(foreign, 'POST', `/patients/${patientId}/care-team/takeover`)).status).toBe(403);
+    expect(await h.eventCount()).toBe(events);
+    const taken = await h.call(successor, 'POST', `/patients/${patientId}/care-team/takeover`);
+    expect(taken.status).toBe(201);
+    expect(await h.eventCount()).toBe(events + 1);
+    const audited = await h.auditRows('patient_id = $1 and actor_id = $2', [patientId, successor.id]);
+    expect(audited.map((r) => [r.action, r.outcome])).toEqual([['patient.read_demographics', 'denied'], ['patient.take_over', 'granted'], ['patient.take_over', 'error'], ['patient.take_over', 'granted']]);
+    const patient = await eventually(() => h.call(successor, 'GET', `/patients/${patientId}`), (r) => r.status === 200);
+    expect(patient.value.body.careTeam).toEqual(expect.arrayContaining([{ userId: successor.id, role: 'orthodontist' }]));
+    // Now the team has an active clinician again: a second take-over is refused.
+    const second = await h.call(dentist, 'POST', `/patients/${patientId}/care-team/takeover`);
+    expect([second.status, second.body.code]).toEqual([409, 'PATIENT.CARE_TEAM_NOT_VACANT']);
+  });
+
   it('care-team changes reach access control (within the care-team projection lag)', async () => {
     const { patientId, caseId } = await openCase(h, ortho, c);
     const status = () => h.call(dentist, 'GET', `/cases/${caseId}`).then((r) => r.status);

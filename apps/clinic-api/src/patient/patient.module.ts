@@ -11,6 +11,8 @@ import { RegisterPatientController } from './commands/register-patient/register-
 import { RegisterPatientHandler } from './commands/register-patient/register-patient.handler';
 import { RemoveCareTeamMemberController } from './commands/remove-care-team-member/remove-care-team-member.http.controller';
 import { RemoveCareTeamMemberHandler } from './commands/remove-care-team-member/remove-care-team-member.handler';
+import { TakeOverCareController } from './commands/take-over-care/take-over-care.http.controller';
+import { TakeOverCareHandler } from './commands/take-over-care/take-over-care.handler';
 import { TransferPatientController } from './commands/transfer-patient/transfer-patient.http.controller';
 import { TransferPatientHandler } from './commands/transfer-patient/transfer-patient.handler';
 import { PatientCommands } from './patient-commands.service';
@@ -26,6 +28,7 @@ import { GetPatientHandler } from './queries/get-patient/get-patient.handler';
     AssignCareTeamMemberController,
     RemoveCareTeamMemberController,
     TransferPatientController,
+    TakeOverCareController,
     GetPatientController,
   ],
   providers: [
@@ -38,6 +41,7 @@ import { GetPatientHandler } from './queries/get-patient/get-patient.handler';
     AssignCareTeamMemberHandler,
     RemoveCareTeamMemberHandler,
     TransferPatientHandler,
+    TakeOverCareHandler,
     GetPatientHandler,
   ],
   exports: [PatientCommands],

@@ -51,6 +51,8 @@ export const POLICY_V1: PolicyDocument = {
       conditions: clinicCareTeam,
     },
     { id: 'dentist.case.own', roles: ['dentist'], resource: 'case', actions: CLINICAL_CASE_ACTIONS, conditions: clinicCareTeam },
+    // Joining a care team left without an active clinician (the handler refuses it otherwise): clinic, not care team.
+    { id: 'clinician.patient.take_over', roles: ['orthodontist', 'dentist'], resource: 'patient', actions: ['take_over'], conditions: clinic },
     {
       id: 'staff.patient.clinic',
       roles: ['clinic_staff'],

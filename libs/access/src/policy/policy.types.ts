@@ -2,7 +2,7 @@ import type { Realm, Role } from '../realm';
 
 /** Every (resource, action) a route may ask about. Adding one here without a rule means: denied. */
 export const RESOURCE_ACTIONS = {
-  patient: ['register', 'read_demographics', 'correct', 'manage_care_team', 'record_consent', 'transfer'],
+  patient: ['register', 'read_demographics', 'correct', 'manage_care_team', 'record_consent', 'transfer', 'take_over'],
   case: [
     'open', 'read', 'read_clinical', 'record_findings', 'attach_scan', 'approve_plan', 'request_revision',
     'order', 'record_progress', 'complete', 'cancel', 'correct', 'assign_planner',

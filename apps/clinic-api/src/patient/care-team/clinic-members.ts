@@ -12,6 +12,16 @@ export class CareTeamMemberInvalid extends Error {
   }
 }
 
+/** A take-over while an orthodontist or dentist on the care team is still active. */
+export class CareTeamNotVacant extends Error {
+  readonly code = 'PATIENT.CARE_TEAM_NOT_VACANT';
+  readonly kind = 'conflict';
+  constructor() {
+    super('the care team still has an active orthodontist or dentist: ask them to add you');
+    this.name = 'CareTeamNotVacant';
+  }
+}
+
 export class UnknownClinic extends Error {
   readonly code = 'PATIENT.UNKNOWN_CLINIC';
   readonly kind = 'validation';
@@ -43,5 +53,13 @@ export class ClinicMembers {
       });
       if (!user || user.realm !== 'clinic' || user.clinicId !== clinicId || user.disabled || user.role !== role) throw new CareTeamMemberInvalid(userId);
     }
+  }
+
+  /** Whether any of the members is an active user of the clinic whose account has the role they hold on the team. */
+  async anyActive(clinicId: string, members: ReadonlyArray<{ userId: string; role: CareTeamRole }>): Promise<boolean> {
+    for (const member of members) {
+      if (await this.assertCanJoin(clinicId, [member]).then(() => true, (error) => (error instanceof CareTeamMemberInvalid ? false : Promise.reject(error)))) return true;
+    }
+    return false;
   }
 }
