@@ -46,20 +46,20 @@ export class ClinicMembers {
    * otherwise stand in for the clinician a team must keep).
    */
   async assertCanJoin(clinicId: string, members: ReadonlyArray<{ userId: string; role: CareTeamRole }>): Promise<void> {
-    for (const { userId, role } of members) {
-      const user = await this.access.users.get(userId).catch((error: { code?: string }) => {
-        if (error?.code === 'ACCESS.USER_NOT_FOUND') return undefined;
-        throw error;
-      });
-      if (!user || user.realm !== 'clinic' || user.clinicId !== clinicId || user.disabled || user.role !== role) throw new CareTeamMemberInvalid(userId);
-    }
+    for (const member of members) if (!(await this.isActive(clinicId, member))) throw new CareTeamMemberInvalid(member.userId);
   }
 
-  /** Whether any of the members is an active user of the clinic whose account has the role they hold on the team. */
+  /** Whether any of the members is still an active user of the clinic in the role they hold on the team. */
   async anyActive(clinicId: string, members: ReadonlyArray<{ userId: string; role: CareTeamRole }>): Promise<boolean> {
-    for (const member of members) {
-      if (await this.assertCanJoin(clinicId, [member]).then(() => true, (error) => (error instanceof CareTeamMemberInvalid ? false : Promise.reject(error)))) return true;
-    }
+    for (const member of members) if (await this.isActive(clinicId, member)) return true;
     return false;
+  }
+
+  private async isActive(clinicId: string, { userId, role }: { userId: string; role: CareTeamRole }): Promise<boolean> {
+    const user = await this.access.users.get(userId).catch((error: { code?: string }) => {
+      if (error?.code === 'ACCESS.USER_NOT_FOUND') return undefined;
+      throw error;
+    });
+    return !!user && user.realm === 'clinic' && user.clinicId === clinicId && !user.disabled && user.role === role;
   }
 }
