@@ -160,7 +160,10 @@ describe('access to patients and cases through HTTP', () => {
     await expectStatus(h.call(treating, 'POST', `/patients/${patientId}/transfers`, { toClinicId: clinicB, reason: 'moved', careTeam: [{ userId: orthoB.id, role: 'orthodontist' }, { userId: staffB.id, role: 'clinic_staff' }] }), 200);
     await eventually(() => h.call(orthoB, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
     await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
-    // The plan decisions pass to the receiving orthodontist (the treating one is in the former clinic).
+    // The plan decisions pass to the receiving orthodontist (the treating one is in the former clinic),
+    // and the case is in their "my cases" awaiting approval.
+    const mine = await eventually(() => h.call(orthoB, 'GET', '/case-board?scope=mine&nextAction=awaiting_approval'), (r) => r.status === 200 && r.body.cases.some((x: { caseId: string }) => x.caseId === caseId));
+    expect(mine.value.body.cases.map((x: { caseId: string }) => x.caseId)).toEqual([caseId]);
     await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/plans/${plan.planId}/approval`, { version: 1 }), 200);
     await expectStatus(h.call(orthoB, 'POST', `/cases/${caseId}/orders`, { planVersion: 1, stageFrom: 1, stageTo: 5 }), 201);
     expect((await eventually(() => h.call(treating, 'POST', `/cases/${caseId}/findings`, findings(c)), (r) => r.status === 403)).value.status).toBe(403);

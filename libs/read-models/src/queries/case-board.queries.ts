@@ -25,6 +25,7 @@ export interface CaseListQuery {
   readonly clinicalScopes?: readonly SearchScope[];
   readonly status?: string;
   readonly nextAction?: string;
+  /** "My cases": the cases whose plan decisions are this orthodontist's (see the filter). */
   readonly treatingOrthodontistId?: string;
   readonly limit: number;
   /** Opaque cursor from the previous page. */
@@ -70,7 +71,14 @@ export class CaseBoardQueries {
     const where = [`(${scopeSql(query.scopes)})`];
     if (query.status) where.push(`b.status = ${p(query.status)}`);
     if (query.nextAction) where.push(`b.next_action = ${p(query.nextAction)}`);
-    if (query.treatingOrthodontistId) where.push(`b.treating_orthodontist_id = ${p(query.treatingOrthodontistId)}::uuid`);
+    if (query.treatingOrthodontistId) {
+      // Whose plan decisions a case is (as the decider has it): the treating orthodontist's, or once they
+      // have left the patient's care team (a transfer, leaving the team), the team's orthodontists'.
+      const me = p(query.treatingOrthodontistId);
+      where.push(`(b.treating_orthodontist_id = ${me}::uuid or (
+        not exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = b.treating_orthodontist_id)
+        and exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = ${me}::uuid and t.role = 'orthodontist')))`);
+    }
     const after = decodeCursor(query.cursor);
     if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);
     const { rows } = await this.pool.query(
