@@ -132,7 +132,7 @@ describe('access policy matrix', () => {
     expect(rows).toHaveLength(cells);
     const denied = rows.filter((r) => r.outcome === 'denied');
     expect(denied).toHaveLength(cells - allowedCells);
-    expect(denied.every((r) => r.status === 403 && typeof r.reason === 'string' && r.policy_version === '2025-1')).toBe(true);
+    expect(denied.every((r) => r.status === 403 && typeof r.reason === 'string' && r.policy_version === '2025-2')).toBe(true);
     expect(rows.filter((r) => r.outcome === 'granted')).toHaveLength(allowedCells);
   });
 

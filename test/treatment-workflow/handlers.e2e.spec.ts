@@ -123,16 +123,34 @@ describe('command handlers through the CommandBus and HTTP', () => {
     expect((await h.call(staff, 'POST', `/patients/${patientId}/care-team/takeover`)).status).toBe(403);
     expect((await h.call(foreign, 'POST', `/patients/${patientId}/care-team/takeover`)).status).toBe(403);
     expect(await h.eventCount()).toBe(events);
-    const taken = await h.call(successor, 'POST', `/patients/${patientId}/care-team/takeover`);
+    const taken = await h.call(successor, 'POST', `/patients/${patientId}/care-team/takeover`, undefined, { 'idempotency-key': 'takeover-key-1' });
     expect(taken.status).toBe(201);
     expect(await h.eventCount()).toBe(events + 1);
+    // A retry with the same key answers as the first time (the vacancy rule is the decider's, after the replay check).
+    const retried = await h.call(successor, 'POST', `/patients/${patientId}/care-team/takeover`, undefined, { 'idempotency-key': 'takeover-key-1' });
+    expect([retried.status, retried.body]).toEqual([201, taken.body]);
+    expect(await h.eventCount()).toBe(events + 1);
     const audited = await h.auditRows('patient_id = $1 and actor_id = $2', [patientId, successor.id]);
-    expect(audited.map((r) => [r.action, r.outcome])).toEqual([['patient.read_demographics', 'denied'], ['patient.take_over', 'granted'], ['patient.take_over', 'error'], ['patient.take_over', 'granted']]);
+    expect(audited.map((r) => [r.action, r.outcome])).toEqual([['patient.read_demographics', 'denied'], ['patient.take_over', 'granted'], ['patient.take_over', 'error'], ['patient.take_over', 'granted'], ['patient.take_over', 'granted']]);
     const patient = await eventually(() => h.call(successor, 'GET', `/patients/${patientId}`), (r) => r.status === 200);
     expect(patient.value.body.careTeam).toEqual(expect.arrayContaining([{ userId: successor.id, role: 'orthodontist' }]));
     // Now the team has an active clinician again: a second take-over is refused.
     const second = await h.call(dentist, 'POST', `/patients/${patientId}/care-team/takeover`);
     expect([second.status, second.body.code]).toEqual([409, 'PATIENT.CARE_TEAM_NOT_VACANT']);
+  });
+
+  it('take-over judges members by their accounts: a clinician labelled otherwise still counts; two at once, one joins', async () => {
+    const sole = await h.user('dentist', clinicA);
+    const { patientId } = await expectStatus(h.call(sole, 'POST', '/patients', registration(c)), 201);
+    // Support makes the dentist an orthodontist: on the team they are still labelled dentist, and still have access.
+    await h.identity.users.changeRole(sole.id, 'orthodontist', { realm: 'cli', role: 'engineer' });
+    const early = await h.call(ortho, 'POST', `/patients/${patientId}/care-team/takeover`);
+    expect([early.status, early.body.code]).toEqual([409, 'PATIENT.CARE_TEAM_NOT_VACANT']);
+    await h.identity.users.disable(sole.id, { realm: 'cli', role: 'engineer' });
+    const events = await h.eventCount();
+    const two = await Promise.all([h.call(ortho, 'POST', `/patients/${patientId}/care-team/takeover`), h.call(dentist, 'POST', `/patients/${patientId}/care-team/takeover`)]);
+    expect(two.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await h.eventCount()).toBe(events + 1);
   });
 
   it('care-team changes reach access control (within the care-team projection lag)', async () => {

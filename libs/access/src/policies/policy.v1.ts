@@ -1,7 +1,7 @@
 import type { Condition, PolicyDocument } from '../policy/policy.types';
 
 /*
- * Access policy, version 2025-1. Data, not code: deny by default, every grant listed here.
+ * Access policy, version 2025-2 (2025-1 plus `patient.take_over`). Data, not code: deny by default, every grant listed here.
  * Changing a grant means a new version (the version is written into every audit row), a review,
  * and an update of the expected table in test/access/policy-matrix.
  *
@@ -32,7 +32,7 @@ const CLINICAL_CASE_ACTIONS = [
 ] as const;
 
 export const POLICY_V1: PolicyDocument = {
-  version: '2025-1',
+  version: '2025-2',
   rules: [
     { id: 'clinic.patient.register', roles: ['orthodontist', 'dentist', 'clinic_staff'], resource: 'patient', actions: ['register'], conditions: clinic },
     {

@@ -118,3 +118,25 @@ describe('RemoveCareTeamMember', () => {
       .thenThrows('ACCESS.CLINIC_MISMATCH');
   });
 });
+
+describe('TakeOverCareTeam', () => {
+  const takeOver = (notActiveClinicians: string[]) => ({ type: 'TakeOverCareTeam' as const, data: { patientId: ids.patient, notActiveClinicians } });
+  const successor = ctxAs('orthodontist', { userId: ids.otherOrthodontist });
+  const team = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.staff, 'clinic_staff')];
+
+  it('the acting clinician joins once no member is an active clinician (as the application found them)', () => {
+    given(team).when(takeOver([ids.orthodontist, ids.staff]), successor).then([
+      { type: 'CareTeamMemberAssigned', data: { ...base, userId: ids.otherOrthodontist, role: 'orthodontist' } },
+    ]);
+  });
+
+  it('refuses while any member was not found inactive, including one who joined since (a concurrent take-over)', () => {
+    given(team).when(takeOver([ids.staff]), successor).thenThrows('PATIENT.CARE_TEAM_NOT_VACANT');
+    given([...team, careTeamAssigned(ids.dentist, 'dentist')]).when(takeOver([ids.orthodontist, ids.staff]), successor).thenThrows('PATIENT.CARE_TEAM_NOT_VACANT');
+  });
+
+  it('refuses staff and clinicians of another clinic', () => {
+    given(team).when(takeOver([ids.orthodontist, ids.staff]), staff).thenThrows('ACCESS.ROLE_NOT_ALLOWED');
+    given(team).when(takeOver([ids.orthodontist, ids.staff]), ctxAs('orthodontist', { clinicId: ids.otherClinic })).thenThrows('ACCESS.CLINIC_MISMATCH');
+  });
+});

@@ -85,7 +85,16 @@ export type TransferPatient = Message<
   { patientId: string; toClinicId: string; reason: string; careTeam: ReadonlyArray<{ userId: string; role: CareTeamRole }> }
 >;
 
+/**
+ * The acting orthodontist or dentist joins a care team left without an active clinician. Which
+ * members are not active clinicians (account disabled, not in the clinic, or not an orthodontist or
+ * dentist by account, whatever their label on the team) only the identity store knows: the
+ * application lists them, and the decider refuses while any other member remains (so a concurrent
+ * take-over, decided again on the newer team, is refused too).
+ */
+export type TakeOverCareTeam = Message<'TakeOverCareTeam', { patientId: string; notActiveClinicians: readonly string[] }>;
+
 export type PatientCommand =
-  RegisterPatient | CorrectDemographics | AssignCareTeamMember | RemoveCareTeamMember | RecordConsent | TransferPatient;
+  RegisterPatient | CorrectDemographics | AssignCareTeamMember | RemoveCareTeamMember | RecordConsent | TransferPatient | TakeOverCareTeam;
 
 export type PatientCommandType = PatientCommand['type'];

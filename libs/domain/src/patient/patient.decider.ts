@@ -41,6 +41,7 @@ export const PATIENT_COMMAND_ROLES: Readonly<Record<PatientCommandType, readonly
   RemoveCareTeamMember: CLINIC_ROLES,
   RecordConsent: CLINIC_ROLES,
   TransferPatient: CLINIC_ROLES,
+  TakeOverCareTeam: ['orthodontist', 'dentist'],
 };
 
 export function decidePatient(command: PatientCommand, state: PatientState, ctx: CommandContext): PatientEvent[] {
@@ -92,6 +93,13 @@ export function decidePatient(command: PatientCommand, state: PatientState, ctx:
     }
     case 'RecordConsent':
       return [{ type: 'ConsentRecorded', data: { ...base, ...decideConsent(command.data, patient, ctx) } }];
+    case 'TakeOverCareTeam': {
+      const notClinicians = new Set(Array.isArray(command.data.notActiveClinicians) ? command.data.notActiveClinicians : []);
+      if (Object.keys(patient.careTeam).some((userId) => !notClinicians.has(userId))) {
+        throw new DomainError('PATIENT.CARE_TEAM_NOT_VACANT', 'the care team still has an active orthodontist or dentist: ask them to add you');
+      }
+      return [{ type: 'CareTeamMemberAssigned', data: { ...base, userId: ctx.actor.userId, role: ctx.actor.role as CareTeamRole } }];
+    }
     case 'TransferPatient': {
       const toClinicId = requireUuid(command.data.toClinicId, 'toClinicId');
       const reason = requireReason(command.data.reason);

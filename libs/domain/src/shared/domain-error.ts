@@ -50,6 +50,7 @@ export const ERROR_KINDS = {
   'PATIENT.ALREADY_ON_CARE_TEAM': 'conflict',
   'PATIENT.NOT_ON_CARE_TEAM': 'conflict',
   'PATIENT.LAST_CLINICIAN': 'conflict',
+  'PATIENT.CARE_TEAM_NOT_VACANT': 'conflict',
   'PATIENT.CARE_TEAM_CLINICIAN_REQUIRED': 'validation',
   'PATIENT.SAME_CLINIC': 'conflict',
   'PATIENT.CONSENT_ALREADY_GRANTED': 'conflict',

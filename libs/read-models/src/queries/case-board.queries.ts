@@ -74,10 +74,15 @@ export class CaseBoardQueries {
     if (query.treatingOrthodontistId) {
       // Whose plan decisions a case is (as the decider has it): the treating orthodontist's, or once they
       // have left the patient's care team (a transfer, leaving the team), the team's orthodontists'.
+      // The candidates come from the two indexes (case_board_treating; care_team_user, then case_board_patient),
+      // never from a walk over the clinic's whole board.
       const me = p(query.treatingOrthodontistId);
-      where.push(`(b.treating_orthodontist_id = ${me}::uuid or (
-        not exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = b.treating_orthodontist_id)
-        and exists (select 1 from read_models.care_team t where t.patient_id = b.patient_id and t.user_id = ${me}::uuid and t.role = 'orthodontist')))`);
+      where.push(`b.case_id = any(array(
+        select c.case_id from read_models.case_board c where c.treating_orthodontist_id = ${me}::uuid
+        union all
+        select c.case_id from read_models.care_team t join read_models.case_board c on c.patient_id = t.patient_id
+         where t.user_id = ${me}::uuid and t.role = 'orthodontist' and c.treating_orthodontist_id <> ${me}::uuid
+           and not exists (select 1 from read_models.care_team o where o.patient_id = c.patient_id and o.user_id = c.treating_orthodontist_id)))`);
     }
     const after = decodeCursor(query.cursor);
     if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);

@@ -12,16 +12,6 @@ export class CareTeamMemberInvalid extends Error {
   }
 }
 
-/** A take-over while an orthodontist or dentist on the care team is still active. */
-export class CareTeamNotVacant extends Error {
-  readonly code = 'PATIENT.CARE_TEAM_NOT_VACANT';
-  readonly kind = 'conflict';
-  constructor() {
-    super('the care team still has an active orthodontist or dentist: ask them to add you');
-    this.name = 'CareTeamNotVacant';
-  }
-}
-
 export class UnknownClinic extends Error {
   readonly code = 'PATIENT.UNKNOWN_CLINIC';
   readonly kind = 'validation';
@@ -49,17 +39,29 @@ export class ClinicMembers {
     for (const member of members) if (!(await this.isActive(clinicId, member))) throw new CareTeamMemberInvalid(member.userId);
   }
 
-  /** Whether any of the members is still an active user of the clinic in the role they hold on the team. */
-  async anyActive(clinicId: string, members: ReadonlyArray<{ userId: string; role: CareTeamRole }>): Promise<boolean> {
-    for (const member of members) if (await this.isActive(clinicId, member)) return true;
-    return false;
+  /**
+   * The members who are not active clinicians of the clinic: disabled, elsewhere, or not an
+   * orthodontist or dentist by account, whatever their label on the team (access follows the account).
+   */
+  async notActiveClinicians(clinicId: string, userIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const userId of userIds) {
+      const user = await this.activeUser(clinicId, userId);
+      if (!user || (user.role !== 'orthodontist' && user.role !== 'dentist')) out.push(userId);
+    }
+    return out;
   }
 
   private async isActive(clinicId: string, { userId, role }: { userId: string; role: CareTeamRole }): Promise<boolean> {
+    return (await this.activeUser(clinicId, userId))?.role === role;
+  }
+
+  /** The user, if an active account of the clinic realm in this clinic. */
+  private async activeUser(clinicId: string, userId: string) {
     const user = await this.access.users.get(userId).catch((error: { code?: string }) => {
       if (error?.code === 'ACCESS.USER_NOT_FOUND') return undefined;
       throw error;
     });
-    return !!user && user.realm === 'clinic' && user.clinicId === clinicId && !user.disabled && user.role === role;
+    return user && user.realm === 'clinic' && user.clinicId === clinicId && !user.disabled ? user : undefined;
   }
 }

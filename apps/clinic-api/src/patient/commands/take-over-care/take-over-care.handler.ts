@@ -1,6 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type CareTeamRole, DomainError } from '@ortholedger/domain';
-import { CareTeamNotVacant, ClinicMembers } from '../../care-team/clinic-members';
+import { ClinicMembers } from '../../care-team/clinic-members';
 import type { PatientCommandResponse } from '../../dto/patient-command.response';
 import { PatientCommands } from '../../patient-commands.service';
 import { TakeOverCareCommand } from './take-over-care.command';
@@ -9,7 +8,9 @@ import { TakeOverCareCommand } from './take-over-care.command';
  * A clinician of the patient's clinic joins a care team that has no active orthodontist or dentist
  * left: the only one was disabled or changed role, or the patient was transferred under a release
  * whose transfers emptied the team. Nobody else could manage such a team (that needs membership),
- * so the patient would be out of reach for good. Refused while any clinician on the team is active.
+ * so the patient would be out of reach for good. The identity store says which members are no
+ * longer active clinicians; the decider refuses while any other member remains, on the team it
+ * decides on (a concurrent take-over is refused on retry, and a replayed one answers as before).
  */
 @CommandHandler(TakeOverCareCommand)
 export class TakeOverCareHandler implements ICommandHandler<TakeOverCareCommand> {
@@ -19,14 +20,8 @@ export class TakeOverCareHandler implements ICommandHandler<TakeOverCareCommand>
   ) {}
 
   async execute({ data, envelope }: TakeOverCareCommand): Promise<PatientCommandResponse> {
-    const { actor } = envelope.ctx;
-    if (actor.role !== 'orthodontist' && actor.role !== 'dentist') throw new DomainError('ACCESS.ROLE_NOT_ALLOWED', 'a care team is taken over by an orthodontist or a dentist');
     const patient = (await this.patients.load(data.patientId)).state;
-    if (patient.status === 'active') {
-      const clinicians = Object.entries(patient.careTeam).filter(([, role]) => role === 'orthodontist' || role === 'dentist');
-      if (await this.members.anyActive(patient.clinicId, clinicians.map(([userId, role]) => ({ userId, role })))) throw new CareTeamNotVacant();
-    }
-    // The decider checks the rest (registered, same clinic) as for any assignment.
-    return this.patients.run(data.patientId, { type: 'AssignCareTeamMember', data: { patientId: data.patientId, userId: actor.userId, role: actor.role as CareTeamRole } }, envelope);
+    const notActiveClinicians = patient.status === 'active' ? await this.members.notActiveClinicians(patient.clinicId, Object.keys(patient.careTeam)) : [];
+    return this.patients.run(data.patientId, { type: 'TakeOverCareTeam', data: { patientId: data.patientId, notActiveClinicians } }, envelope);
   }
 }
