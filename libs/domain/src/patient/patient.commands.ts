@@ -6,6 +6,10 @@ export const CONSENT_STATUSES = ['granted', 'revoked'] as const;
 export const CONSENT_GIVERS = ['patient', 'guardian'] as const;
 
 export type CareTeamRole = (typeof CARE_TEAM_ROLES)[number];
+
+/** The care-team roles that can treat, and so manage the team: a team must keep one of them. */
+export const CLINICIAN_ROLES = ['orthodontist', 'dentist'] as const;
+export const isClinicianRole = (role: string | undefined): role is (typeof CLINICIAN_ROLES)[number] => role === 'orthodontist' || role === 'dentist';
 export type ConsentType = (typeof CONSENT_TYPES)[number];
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 export type ConsentGiver = (typeof CONSENT_GIVERS)[number];

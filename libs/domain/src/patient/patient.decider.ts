@@ -21,6 +21,8 @@ import {
   CONSENT_GIVERS,
   CONSENT_STATUSES,
   CONSENT_TYPES,
+  CLINICIAN_ROLES,
+  isClinicianRole,
   type CareTeamRole,
   type PatientCommand,
   type PatientCommandType,
@@ -41,7 +43,7 @@ export const PATIENT_COMMAND_ROLES: Readonly<Record<PatientCommandType, readonly
   RemoveCareTeamMember: CLINIC_ROLES,
   RecordConsent: CLINIC_ROLES,
   TransferPatient: CLINIC_ROLES,
-  TakeOverCareTeam: ['orthodontist', 'dentist'],
+  TakeOverCareTeam: CLINICIAN_ROLES,
 };
 
 export function decidePatient(command: PatientCommand, state: PatientState, ctx: CommandContext): PatientEvent[] {
@@ -128,16 +130,14 @@ function requireActive(state: PatientState, patientId: string): ActivePatient {
   return state;
 }
 
-const isClinician = (role: CareTeamRole | undefined) => role === 'orthodontist' || role === 'dentist';
-
 /**
  * Access to a patient, and managing their care team, both need care-team membership: a team
  * without an orthodontist or dentist leaves a patient nobody can treat or take over. So the last
  * clinician can neither leave nor become clinic staff; hand over to another clinician first.
  */
 function requireClinicianRemains(patient: ActivePatient, userId: string, newRole: CareTeamRole | undefined): void {
-  if (!isClinician(patient.careTeam[userId]) || isClinician(newRole)) return; // only a clinician leaving (or becoming staff) can empty it
-  if (!Object.entries(patient.careTeam).some(([id, role]) => id !== userId && isClinician(role))) {
+  if (!isClinicianRole(patient.careTeam[userId]) || isClinicianRole(newRole)) return; // only a clinician leaving (or becoming staff) can empty it
+  if (!Object.entries(patient.careTeam).some(([id, role]) => id !== userId && isClinicianRole(role))) {
     throw new DomainError('PATIENT.LAST_CLINICIAN', 'the care team needs at least one orthodontist or dentist; add another before this change');
   }
 }
@@ -150,7 +150,7 @@ function requireReceivingTeam(team: unknown): { userId: string; role: CareTeamRo
   if (new Set(members.map((m) => m.userId)).size !== members.length) {
     throw new DomainError('VALIDATION.INVALID_VALUE', 'careTeam names a member twice');
   }
-  if (!members.some((m) => isClinician(m.role))) {
+  if (!members.some((m) => isClinicianRole(m.role))) {
     throw new DomainError('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED', 'the receiving care team needs at least one orthodontist or dentist');
   }
   return members;

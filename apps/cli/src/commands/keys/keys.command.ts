@@ -1,20 +1,11 @@
-import * as os from 'node:os';
-import { AuditService, AuditStore, CLI_ACTOR, isUuid, SecretKeyring, systemClock } from '@ortholedger/access';
+import { AuditService, AuditStore, isUuid, SecretKeyring, systemClock } from '@ortholedger/access';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
+import { cliActor, operatingSystemUser } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
-
-/** The operating-system account that ran the command (none in some containers). */
-function operatingSystemUser(): string {
-  try {
-    return os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60) || 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Key operations run as the schema owner: re-wrap rewrites wrapped keys, which the app role may not. */
 async function vault(runtime: CliRuntime) {
@@ -63,13 +54,12 @@ export class KeysEraseSubjectCommand extends JsonCommand {
     // The app role may erase (keyvault.erase_subject); only re-wrapping needs the owner.
     const provider = createKeyProvider(rt.config);
     const keys = new KeyVault({ pool: rt.pools.app, provider });
-    const who = operatingSystemUser();
-    const actor = options.actor ?? `cli:${who}`;
+    const actor = options.actor ?? `cli:${operatingSystemUser()}`;
     // In the chained audit log as well as the keyvault's own erasure record: granted before it acts, an error row if it fails.
     // Only the chain key is needed (not the APIs' JWT keys or network settings): an erasure job runs with database and KMS settings.
     const chain = (await SecretKeyring.load(rt.pools.app, provider)).auditChain;
     const audit = new AuditService(new AuditStore(rt.pools.app, chain), systemClock, this.runtime.logger);
-    const row = { ...CLI_ACTOR, purpose: `cli:${who}`, action: 'keys.erase_subject', resourceType: 'patient', ...(isUuid(patientId) ? { resourceId: patientId, patientId } : {}) };
+    const row = { ...cliActor(), action: 'keys.erase_subject', resourceType: 'patient', ...(isUuid(patientId) ? { resourceId: patientId, patientId } : {}) };
     await audit.record({ ...row, outcome: 'granted', reason: options.reason });
     let report: Awaited<ReturnType<KeyVault['eraseSubject']>>;
     try {

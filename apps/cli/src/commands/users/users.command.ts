@@ -1,21 +1,10 @@
-import { userInfo } from 'node:os';
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { type Actor, CLI_ACTOR, createIdentityServices, type IdentityServices, isRealm, isUuid, type Realm, type Role } from '@ortholedger/access';
+import { createIdentityServices, type IdentityServices, isRealm, isUuid, type Realm, type Role } from '@ortholedger/access';
+import { cliActor } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { fail, print } from '../../output/output';
-
-/** Audit rows of CLI changes name the operating-system account that ran them. */
-const actor = (): Actor => {
-  let who = 'unknown';
-  try {
-    who = userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60) || 'unknown';
-  } catch {
-    // no passwd entry (containers): keep 'unknown'
-  }
-  return { ...CLI_ACTOR, purpose: `cli:${who}` };
-};
 
 interface UserOptions {
   json?: boolean;
@@ -63,7 +52,7 @@ export class UsersCreateCommand extends UsersSubCommand {
     const identity = await this.identity();
     const { user, oneTimePassword } = await identity.users.createUser(
       { realm: options.realm as Realm, role: options.role as Role, email: options.email, clinicId: options.clinic },
-      actor(),
+      cliActor(),
     );
     print(!!options.json, { user, oneTimePassword }, () => `created ${user.role} ${user.id}\none-time password: ${oneTimePassword}`);
   }
@@ -88,7 +77,7 @@ export class UsersCreateCommand extends UsersSubCommand {
 export class UsersAddClinicCommand extends UsersSubCommand {
   async run(_params: string[], options: UserOptions): Promise<void> {
     if (!options.name) return fail('--name is required');
-    const id = await (await this.identity()).users.createClinic(options.name, actor());
+    const id = await (await this.identity()).users.createClinic(options.name, cliActor());
     print(!!options.json, { clinicId: id }, () => id);
   }
 
@@ -114,9 +103,9 @@ function changeCommand(name: string, description: string, change: (identity: Ide
   return UserChangeCommand;
 }
 
-export const UsersDisableCommand = changeCommand('disable', 'disable a user and end every session at once', (i, id) => i.users.disable(id, actor()));
-export const UsersResetMfaCommand = changeCommand('reset-mfa', 'remove TOTP and recovery codes; the user enrols again at next sign-in', (i, id) => i.users.resetMfa(id, actor()));
-export const UsersUnlockCommand = changeCommand('unlock', 'lift a lock-out after failed sign-ins', (i, id) => i.users.unlock(id, actor()));
+export const UsersDisableCommand = changeCommand('disable', 'disable a user and end every session at once', (i, id) => i.users.disable(id, cliActor()));
+export const UsersResetMfaCommand = changeCommand('reset-mfa', 'remove TOTP and recovery codes; the user enrols again at next sign-in', (i, id) => i.users.resetMfa(id, cliActor()));
+export const UsersUnlockCommand = changeCommand('unlock', 'lift a lock-out after failed sign-ins', (i, id) => i.users.unlock(id, cliActor()));
 
 @Command({
   name: 'users',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ACCESS_SERVICES, type AccessServices } from '@ortholedger/access';
-import type { CareTeamRole } from '@ortholedger/domain';
+import { type CareTeamRole, isClinicianRole } from '@ortholedger/domain';
 
 /** A care-team member must be an active clinic user of the patient's clinic. Names the id only. */
 export class CareTeamMemberInvalid extends Error {
@@ -47,7 +47,7 @@ export class ClinicMembers {
     const out: string[] = [];
     for (const userId of userIds) {
       const user = await this.activeUser(clinicId, userId);
-      if (!user || (user.role !== 'orthodontist' && user.role !== 'dentist')) out.push(userId);
+      if (!isClinicianRole(user?.role)) out.push(userId);
     }
     return out;
   }

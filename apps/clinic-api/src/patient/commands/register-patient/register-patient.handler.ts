@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Actor, type CareTeamRole, DomainError, type PatientCommand } from '@ortholedger/domain';
+import { type Actor, type CareTeamRole, DomainError, isClinicianRole, type PatientCommand } from '@ortholedger/domain';
 import { ClinicMembers } from '../../care-team/clinic-members';
 import type { PatientCommandResponse } from '../../dto/patient-command.response';
 import { PatientCommands } from '../../patient-commands.service';
@@ -18,7 +18,7 @@ export class RegisterPatientHandler implements ICommandHandler<RegisterPatientCo
 
   async execute({ data, careTeam, envelope }: RegisterPatientCommand): Promise<PatientCommandResponse> {
     const team = withRegisteringClinician(careTeam, envelope.ctx.actor);
-    if (!team.some((m) => m.role === 'orthodontist' || m.role === 'dentist')) {
+    if (!team.some((m) => isClinicianRole(m.role))) {
       // Staff register for a clinician: a team without one would leave a patient nobody can treat or take over.
       throw new DomainError('PATIENT.CARE_TEAM_CLINICIAN_REQUIRED', 'the care team needs at least one orthodontist or dentist');
     }
@@ -32,7 +32,6 @@ export class RegisterPatientHandler implements ICommandHandler<RegisterPatientCo
 }
 
 function withRegisteringClinician(team: ReadonlyArray<{ userId: string; role: CareTeamRole }>, actor: Actor) {
-  const clinician = actor.role === 'orthodontist' || actor.role === 'dentist';
-  if (!clinician || team.some((m) => m.userId === actor.userId)) return team;
+  if (!isClinicianRole(actor.role) || team.some((m) => m.userId === actor.userId)) return team;
   return [{ userId: actor.userId, role: actor.role as CareTeamRole }, ...team];
 }
