@@ -101,4 +101,35 @@ describe('unknown request keys: never echoed in 400 bodies, never kept in audit 
       expect(rows[0].params).toEqual({ ...c.kept, redacted: expect.any(Number) });
     }
   });
+
+  it('a care-team list is kept as userId:role pairs (who was given access), and dropped whole when any member carries client text', async () => {
+    const dentist = await h.createUser('clinic', 'dentist', clinic);
+    const send = async (url: string, payload: object) => {
+      const correlation = randomUUID();
+      const res = await h.clinic.inject({ method: 'POST', url, headers: { ...bearer(ortho.accessToken), 'x-correlation-id': correlation }, payload });
+      const [guard] = await h.auditRows('correlation_id = $1', [correlation]);
+      return { res, params: guard.params as Record<string, unknown> };
+    };
+
+    const registered = await send('/patients', { ...registration(), careTeam: [{ userId: dentist.id, role: 'dentist' }] });
+    expect(registered.res.statusCode).toBe(201);
+    expect(registered.params['body.careTeam']).toBe(`${dentist.id}:dentist`);
+    expect(JSON.stringify(registered.params)).not.toMatch(/Lovelace|Ada|2011/);
+
+    // A transfer's row names the receiving team beside the receiving clinic.
+    const patientId = registered.res.json().patientId as string;
+    const otherClinic = await h.clinicId('Receiving Clinic');
+    const receiving = await h.createUser('clinic', 'orthodontist', otherClinic);
+    const transfer = await send(`/patients/${patientId}/transfers`, { toClinicId: otherClinic, reason: 'moved', careTeam: [{ userId: receiving.id, role: 'orthodontist' }] });
+    expect(transfer.res.statusCode).toBeLessThan(300);
+    expect(transfer.params).toEqual({ 'path.patientId': patientId, 'body.toClinicId': otherClinic, 'body.careTeam': `${receiving.id}:orthodontist`, redacted: 1 });
+
+    // The guard sees the body before validation: a role or key the client chose drops the whole list.
+    for (const member of [{ userId: dentist.id, role: KEY }, { userId: dentist.id, role: 'dentist', [KEY]: true }, { userId: KEY, role: 'dentist' }]) {
+      const refusedList = await send('/patients', { ...registration(), careTeam: [{ userId: dentist.id, role: 'dentist' }, member] });
+      expect(refusedList.res.statusCode).toBe(400);
+      expect(refusedList.params['body.careTeam']).toBeUndefined();
+      expect(JSON.stringify(refusedList.params)).not.toContain(KEY);
+    }
+  });
 });

@@ -56,6 +56,24 @@ describe('audit rows carry no free text', () => {
       });
     });
 
+    it('a care-team list is kept as userId:role pairs only when every member is a UUID with a clinic role and nothing else', () => {
+      const other = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+      expect(redactParams({ body: { careTeam: [{ userId: PATIENT, role: 'orthodontist' }, { userId: other, role: 'clinic_staff' }] } })).toEqual({
+        'body.careTeam': `${PATIENT}:orthodontist,${other}:clinic_staff`,
+      });
+      for (const careTeam of [[], [{ userId: PATIENT, role: CANARY }], [{ userId: PATIENT, role: 'dentist', note: CANARY }], [{ userId: CANARY, role: 'dentist' }], [PATIENT], 'x', Array(21).fill({ userId: PATIENT, role: 'dentist' })]) {
+        expect(redactParams({ body: { careTeam } })).toEqual({ redacted: 1 });
+      }
+      // Only in the body, and only under that name.
+      expect(redactParams({ query: { careTeam: [{ userId: PATIENT, role: 'dentist' }] }, body: { team: [{ userId: PATIENT, role: 'dentist' }] } })).toEqual({ redacted: 2 });
+    });
+
+    it('the sanitiser keeps a stored care-team value only in the shape redactParams gives it', () => {
+      const params = (value: unknown) => sanitiseAuditRecord({ action: 'patient.transfer', outcome: 'granted', params: { 'body.careTeam': value as string } }, new Date(0)).params;
+      expect(params(`${PATIENT}:dentist`)).toEqual({ 'body.careTeam': `${PATIENT}:dentist` });
+      for (const value of [`${PATIENT}:${CANARY}`, `${PATIENT}:dentist:x`, `${CANARY}:dentist`, `${PATIENT}:dentist,`, '', 7]) expect(params(value)).toBeNull();
+    });
+
     it('nested objects and keys past the first 50 are counted, not kept', () => {
       const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 1]));
       expect(redactParams({ body: { ...many, userId: PATIENT } })).toEqual({ redacted: 61 });

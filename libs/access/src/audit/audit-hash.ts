@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isUuid } from '../realm';
 import type { AuditRecord, AuditRow } from './audit.types';
-import { isAuditedParam } from './redact';
+import { isAuditedParam, isCareTeamParam } from './redact';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -25,6 +25,10 @@ export function sanitiseAuditRecord(record: AuditRecord, at: Date): Unhashed {
     if (!/^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(key)) continue;
     // Request parameters pass the same allowlist as in redactParams, whoever built the record.
     const [source, field] = splitParam(key);
+    if (key === 'body.careTeam') {
+      if (isCareTeamParam(value)) params[key] = value as string;
+      continue;
+    }
     if (source && !isAuditedParam(source, field, value)) continue;
     if (typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value)) || isUuid(value)) params[key] = value;
   }

@@ -1,4 +1,4 @@
-import { isUuid } from '../realm';
+import { CLINIC_ROLES, isUuid } from '../realm';
 
 type Flat = Record<string, string | number | boolean>;
 type Source = 'path' | 'query' | 'body';
@@ -23,6 +23,37 @@ const FLAG_FIELDS: ReadonlySet<string> = new Set<string>();
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 
+/** Members a care-team list may name in an audit row (a registration or transfer names at most a handful). */
+const MAX_TEAM_MEMBERS = 20;
+
+/**
+ * The top-level `careTeam` list of register-patient and transfer-patient, as `userId:role` pairs
+ * joined by commas: who was given access to the patient is what an auditor asks first. Kept only
+ * when every member is a UUID with a clinic role (the guard sees the body before validation, so
+ * a client could put anything there); otherwise the whole list is dropped like any other value.
+ */
+function careTeamParam(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_TEAM_MEMBERS) return undefined;
+  const members: string[] = [];
+  for (const member of value) {
+    if (!member || typeof member !== 'object' || Array.isArray(member)) return undefined;
+    const { userId, role, ...rest } = member as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || !isUuid(userId) || !(CLINIC_ROLES as readonly unknown[]).includes(role)) return undefined;
+    members.push(`${userId}:${role as string}`);
+  }
+  return members.join(',');
+}
+
+/** Whether a stored `body.careTeam` value has exactly careTeamParam's shape (sanitiseAuditRecord checks every record). */
+export function isCareTeamParam(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const members = value.split(',');
+  return members.length <= MAX_TEAM_MEMBERS && members.every((m) => {
+    const [userId, role, extra] = m.split(':');
+    return extra === undefined && isUuid(userId) && (CLINIC_ROLES as readonly string[]).includes(role);
+  });
+}
+
 /**
  * Whether the audit log may keep one request parameter. Path parameters are named by the route, so
  * any of them holding a UUID is kept. Query and body keys are named by the client, and a key is as
@@ -40,8 +71,8 @@ export function isAuditedParam(source: Source, key: string, value: unknown): boo
 }
 
 /**
- * Request parameters as the audit log may keep them (see isAuditedParam): path ids, and the
- * declared ids and counters of the query and the top-level body. Everything else is dropped,
+ * Request parameters as the audit log may keep them (see isAuditedParam): path ids, the declared
+ * ids and counters of the query and the top-level body, and a care-team list's members (careTeamParam). Everything else is dropped,
  * whatever its value, and only counted (`redacted`).
  */
 export function redactParams(parts: { path?: unknown; query?: unknown; body?: unknown }): Flat {
@@ -53,7 +84,9 @@ export function redactParams(parts: { path?: unknown; query?: unknown; body?: un
     const entries = Object.entries(values as Record<string, unknown>);
     dropped += Math.max(0, entries.length - 50);
     for (const [key, value] of entries.slice(0, 50)) {
-      if (isAuditedParam(source, key, value)) out[`${source}.${key}`] = value as string | number | boolean;
+      const team = source === 'body' && key === 'careTeam' ? careTeamParam(value) : undefined;
+      if (team !== undefined) out['body.careTeam'] = team;
+      else if (isAuditedParam(source, key, value)) out[`${source}.${key}`] = value as string | number | boolean;
       else dropped += 1;
     }
   }
