@@ -54,7 +54,7 @@ export interface ClinicBenchOptions {
 /** The real clinic API plus the bench routes, a signed-in orthodontist and patients registered through the command side. */
 export async function clinicBenchApp(db: BenchDatabase, options: ClinicBenchOptions): Promise<ClinicBenchApp> {
   const config = loadConfig({ DATA_DIR: `/tmp/ortholedger-bench-${db.name}`, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-  const runtime: Runtime = { config, databaseUrl: db.url, embedded: false, pools: db.pools, stop: async () => undefined };
+  const runtime: Runtime = { config, databaseUrl: db.url, embedded: false, ownerLogin: true, pools: db.pools, stop: async () => undefined };
   const logger = createLogger('silent');
   const wrap = (inner: DynamicModule): Type => {
     @Module({ imports: [inner], controllers: [BenchReadController] })

@@ -1,4 +1,4 @@
-import { assertServingConfig, ConfigError, loadConfig } from './config';
+import { assertServingConfig, ConfigError, loadConfig, logLevelOf } from './config';
 
 describe('loadConfig: TRUSTED_PROXIES', () => {
   it('defaults to none: X-Forwarded-For is ignored unless load balancers are named', () => {
@@ -19,13 +19,54 @@ describe('loadConfig: TRUSTED_PROXIES', () => {
 });
 
 describe('loadConfig: production', () => {
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://owner@db/ol', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://owner@db/ol?sslmode=verify-full', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
+  const app = 'postgres://app@db/ol?sslmode=verify-full';
 
-  it('serving needs APP_DATABASE_URL, a login other than the owner (the CLI\'s db migrate does not)', () => {
+  it("serving needs APP_DATABASE_URL and is refused the owner's DATABASE_URL (the CLI's db migrate needs only the owner's)", () => {
+    const { DATABASE_URL, ...withoutOwner } = production;
     expect(() => assertServingConfig(loadConfig(production))).toThrow(/APP_DATABASE_URL/);
-    expect(() => assertServingConfig(loadConfig({ ...production, APP_DATABASE_URL: production.DATABASE_URL }))).toThrow(/other than the schema owner/);
-    expect(() => assertServingConfig(loadConfig({ ...production, APP_DATABASE_URL: 'postgres://app@db/ol' }))).not.toThrow();
+    expect(() => assertServingConfig(loadConfig({ ...production, APP_DATABASE_URL: app }))).toThrow(/DATABASE_URL: must not be set for a serving process/);
+    expect(() => assertServingConfig(loadConfig({ ...production, APP_DATABASE_URL: DATABASE_URL }))).toThrow(/DATABASE_URL: must not be set/);
+    expect(() => assertServingConfig(loadConfig({ ...withoutOwner, APP_DATABASE_URL: app }))).not.toThrow();
+    expect(() => loadConfig(production)).not.toThrow(); // the CLI's owner work (db migrate)
+    expect(() => loadConfig(withoutOwner)).toThrow(/DATABASE_URL: or APP_DATABASE_URL is required/); // never the embedded Postgres
     expect(() => assertServingConfig(loadConfig({}))).not.toThrow(); // development: the owner switches role
+    expect(() => assertServingConfig(loadConfig({ DATABASE_URL: 'postgres://owner@db/ol' }))).not.toThrow();
+  });
+});
+
+describe('loadConfig: TLS in production', () => {
+  const base = { NODE_ENV: 'production', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
+
+  it.each(['DATABASE_URL', 'APP_DATABASE_URL'])('%s must verify the server (sslmode=verify-full); a Unix socket needs no TLS', (name) => {
+    for (const url of ['postgres://u@db/ol', 'postgres://u@db/ol?sslmode=disable', 'postgres://u@db/ol?sslmode=require', 'postgres://u@db/ol?sslmode=no-verify', 'postgres://u@db/ol?sslmode=verify-ca']) {
+      expect(() => loadConfig({ ...base, [name]: url })).toThrow(new RegExp(`^Invalid configuration: ${name}: must verify the server over TLS`));
+    }
+    expect(loadConfig({ ...base, [name]: 'postgres://u@db/ol?sslmode=verify-full&sslrootcert=/etc/ssl/rds.pem' })).toBeDefined();
+    expect(loadConfig({ ...base, [name]: 'postgres:///ol?host=/var/run/postgresql&user=u' })).toBeDefined();
+    expect(loadConfig({ [name]: 'postgres://u@db/ol' })).toBeDefined(); // development
+  });
+
+  it('EVENTSTORE_CONNECTION_STRING keeps TLS and certificate checks on', () => {
+    const esdb = { ...base, DATABASE_URL: 'postgres://u@db/ol?sslmode=verify-full', EVENT_STORE: 'eventstoredb' };
+    for (const cs of ['esdb://h:2113?tls=false', 'esdb://h:2113?TLS=False', 'esdb://h:2113?tls=true&tlsVerifyCert=false', 'kurrentdb+discover://a,b?tlsverifycert=FALSE']) {
+      expect(() => loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: cs })).toThrow(/EVENTSTORE_CONNECTION_STRING: must keep TLS/);
+    }
+    expect(loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113?tls=true' }).eventStore).toBe('eventstoredb');
+    expect(loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113' }).eventStore).toBe('eventstoredb');
+    expect(loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113?tls=false' }).eventStore).toBe('eventstoredb');
+  });
+});
+
+describe('loadConfig: LOG_LEVEL and HOST', () => {
+  it('are checked, and the message names the variable, not the value', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    for (const host of ['0.0.0.0', '::', 'api.internal', 'localhost', '10.1.2.3']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    for (const host of ['http://x', 'a b', '-x', 'x..y', 'x/y']) expect(() => loadConfig({ HOST: host })).toThrow(/^Invalid configuration: HOST: must be an IP address or a host name/);
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/^Invalid configuration: LOG_LEVEL: /);
+    expect(() => logLevelOf({ LOG_LEVEL: 'verbose' }, 'warn')).toThrow(/LOG_LEVEL/);
+    expect(logLevelOf({}, 'warn')).toBe('warn');
+    expect(loadConfig({}).logLevel).toBe('info');
   });
 });
 

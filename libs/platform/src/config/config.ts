@@ -28,6 +28,8 @@ export interface AppConfig {
   readonly adminApiPort: number;
   readonly maxEventBytes: number;
   readonly logLevel: string;
+  /** Address the APIs listen on (HOST). */
+  readonly host: string;
   /**
    * Addresses (IPs or CIDRs) of the load balancers in front of the APIs. Only a request arriving
    * from one of them has its client address taken from X-Forwarded-For; from anywhere else that
@@ -65,7 +67,12 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function postgresUrl(env: Env, name: string): string | undefined {
+/**
+ * A Postgres URL. In production it must verify the server's certificate (`sslmode=verify-full`):
+ * on the network path, a connection without it lets anyone rewrite what the database answers
+ * (care teams, sessions, audit reads). A Unix socket (`?host=/path`) never leaves the machine.
+ */
+function postgresUrl(env: Env, name: string, production: boolean): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   let parsed: URL;
@@ -77,7 +84,21 @@ function postgresUrl(env: Env, name: string): string | undefined {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new ConfigError(name, 'must use the postgres:// scheme');
   }
+  const socket = (parsed.searchParams.get('host') ?? '').startsWith('/');
+  if (production && !socket && parsed.searchParams.get('sslmode') !== 'verify-full') {
+    throw new ConfigError(name, 'must verify the server over TLS when NODE_ENV=production: add sslmode=verify-full (and sslrootcert=<CA file> unless the system trusts the CA)');
+  }
   return raw;
+}
+
+/** In production an EventStoreDB connection keeps TLS and certificate checks on (both are the client's defaults). */
+function eventStoreTls(raw: string | undefined, production: boolean): void {
+  if (!raw || !production) return;
+  const query = new URLSearchParams(raw.split('?')[1] ?? '');
+  const off = (key: string) => [...query].some(([k, v]) => k.toLowerCase() === key && v.toLowerCase() === 'false');
+  if (off('tls') || off('tlsverifycert')) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must keep TLS and certificate verification on when NODE_ENV=production (no tls=false or tlsVerifyCert=false)');
+  }
 }
 
 /** A comma-separated list of IP addresses and CIDR blocks; `true`, `*` or a hop count (trust anyone) is refused. */
@@ -99,16 +120,24 @@ function proxies(env: Env, name: string): string[] {
 }
 
 /**
- * What a process that serves the APIs needs beyond loadConfig (the CLI's `db migrate` runs as the
- * owner alone, before the app login exists): in production, a login of its own for the app role.
- * Without one, app connections are the owner's with a role switch, which one `set role none` undoes.
+ * What a process that serves (the APIs, a projection worker) needs beyond loadConfig, checked
+ * before it connects to anything. In production it runs with the application's login alone
+ * (APP_DATABASE_URL, a member of ortholedger_app) and is refused the schema owner's (DATABASE_URL):
+ * the owner may alter or drop the event history and the audit log, so a compromised API process
+ * must not hold that login. Migrations run beforehand as a deploy step (`npx ortholedger db
+ * migrate`, with DATABASE_URL), and a serving process whose schema is behind refuses to start.
+ * In development the owner's login drops to the app role (`-c role=`) and migrates at start.
  */
 export function assertServingConfig(config: AppConfig): void {
-  if (config.production && !config.appDatabaseUrl) {
+  if (!config.production) return;
+  if (!config.appDatabaseUrl) {
     throw new ConfigError('APP_DATABASE_URL', 'is required to serve when NODE_ENV=production (a login that is a member of ortholedger_app, not the schema owner)');
   }
-  if (config.production && config.appDatabaseUrl === config.databaseUrl) {
-    throw new ConfigError('APP_DATABASE_URL', 'must be a login other than the schema owner of DATABASE_URL');
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      "must not be set for a serving process when NODE_ENV=production: it is the schema owner's login; run `npx ortholedger db migrate` with it as a separate deploy step and serve with APP_DATABASE_URL alone",
+    );
   }
 }
 
@@ -126,6 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (eventStoreConnectionString && !/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(eventStoreConnectionString)) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must start with esdb:// or kurrentdb://');
   }
+  eventStoreTls(eventStoreConnectionString, production);
   const keyProvider = oneOf(env, 'KEY_PROVIDER', ['local', 'aws-kms'] as const, 'local');
   if (production && keyProvider === 'local') {
     throw new ConfigError('KEY_PROVIDER', 'local keys are refused when NODE_ENV=production; use aws-kms');
@@ -134,12 +164,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (keyProvider === 'aws-kms' && !awsKmsKeyId) {
     throw new ConfigError('AWS_KMS_KEY_ID', 'is required when KEY_PROVIDER=aws-kms');
   }
-  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
-  if (production && !databaseUrl) {
-    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded Postgres is for development)');
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL', production);
+  const appDatabaseUrl = postgresUrl(env, 'APP_DATABASE_URL', production);
+  if (production && !databaseUrl && !appDatabaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'or APP_DATABASE_URL is required when NODE_ENV=production (the embedded Postgres is for development)');
   }
-  const appDatabaseUrl = postgresUrl(env, 'APP_DATABASE_URL');
-  const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
+  const logLevel = logLevelOf(env, 'info');
   return {
     production,
     databaseUrl,
@@ -156,6 +186,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminApiPort: port(env, 'ADMIN_API_PORT', 3001),
     maxEventBytes: positiveInt(env, 'MAX_EVENT_BYTES', 1024 * 1024),
     logLevel,
+    host: host(env, 'HOST'),
     trustedProxies: proxies(env, 'TRUSTED_PROXIES'),
   };
+}
+
+/** LOG_LEVEL, checked; the CLI's own commands default to `warn`, the servers to `info`. */
+export function logLevelOf(env: Env, fallback: 'warn' | 'info'): string {
+  return oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, fallback);
+}
+
+/** The address the APIs listen on: an IP address or a host name (default loopback). */
+function host(env: Env, name: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return '127.0.0.1';
+  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+  if (!isIP(raw) && !hostname.test(raw)) throw new ConfigError(name, 'must be an IP address or a host name to listen on, for example 0.0.0.0');
+  return raw;
 }

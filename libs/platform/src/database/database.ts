@@ -7,7 +7,7 @@ export const APP_ROLE = 'ortholedger_app';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 export interface DatabasePools {
-  /** Schema owner: migrations and engineer operations from the CLI. */
+  /** Schema owner: migrations and engineer operations from the CLI (refuses every use where the process has only the app login). */
   readonly owner: pg.Pool;
   /** Least-privilege application role. */
   readonly app: pg.Pool;
@@ -15,20 +15,61 @@ export interface DatabasePools {
 }
 
 export interface DatabasePoolOptions {
-  ownerUrl: string;
+  /** The schema owner's login. Unset: the process runs with `appUrl` alone, and its owner pool refuses every use (OwnerLoginUnavailable). */
+  ownerUrl?: string;
   /** A separate login for the application role (production). Unset: the owner login drops to APP_ROLE. */
   appUrl?: string;
   max?: number;
   applicationName?: string;
 }
 
+/** Raised by the owner pool of a process that runs with the application's login alone. */
+export class OwnerLoginUnavailable extends Error {
+  readonly code = 'DATABASE.OWNER_LOGIN_UNAVAILABLE';
+  constructor() {
+    super("this needs the schema owner's login (DATABASE_URL); the process runs with the application's login alone (APP_DATABASE_URL)");
+    this.name = 'OwnerLoginUnavailable';
+  }
+}
+
+/**
+ * The owner pool of a process without the owner's login: every query and connection fails with
+ * OwnerLoginUnavailable (fail closed, and says why). Its settings name a host that cannot resolve
+ * (`.invalid`), so code that opens its own client from a pool's settings fails too.
+ */
+class WithoutOwnerLogin extends pg.Pool {
+  constructor() {
+    super({ connectionString: 'postgres://owner-login-unavailable.invalid/none', max: 1 });
+  }
+
+  override connect(...args: any[]): any {
+    return refuse(args);
+  }
+
+  override query(...args: any[]): any {
+    return refuse(args);
+  }
+}
+
+function refuse(args: unknown[]): Promise<never> | undefined {
+  const callback = args.find((a): a is (error: Error) => void => typeof a === 'function');
+  if (callback) {
+    queueMicrotask(() => callback(new OwnerLoginUnavailable()));
+    return undefined;
+  }
+  return Promise.reject(new OwnerLoginUnavailable());
+}
+
 export function createDatabasePools(options: DatabasePoolOptions): DatabasePools {
   const applicationName = options.applicationName ?? 'ortholedger';
-  const owner = new pg.Pool({
-    connectionString: options.ownerUrl,
-    max: Math.max(2, Math.floor((options.max ?? 20) / 4)),
-    application_name: `${applicationName}-owner`,
-  });
+  if (!options.ownerUrl && !options.appUrl) throw new Error('createDatabasePools needs the owner login, the app login, or both');
+  const owner = options.ownerUrl
+    ? new pg.Pool({
+        connectionString: options.ownerUrl,
+        max: Math.max(2, Math.floor((options.max ?? 20) / 4)),
+        application_name: `${applicationName}-owner`,
+      })
+    : new WithoutOwnerLogin();
   const app = new pg.Pool({
     connectionString: options.appUrl ?? options.ownerUrl,
     max: options.max ?? 20,

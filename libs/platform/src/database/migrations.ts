@@ -18,6 +18,14 @@ const baseline: Record<string, Migration> = {
       await sql.raw(`grant connect on database "${await currentDatabase(db)}" to ${APP_ROLE}`).execute(db);
     },
   },
+  '0001_app_reads_migration_log': {
+    async up(db) {
+      // A process serving with the app login alone checks at start (and in readiness) that no
+      // migration is pending; it reads the migrator's log and nothing else of it (Kysely created the
+      // table before running the first migration).
+      await sql.raw(`grant select on public.kysely_migration to ${APP_ROLE}`).execute(db);
+    },
+  },
 };
 
 /** Creates a NOLOGIN role unless it exists, safe when several databases are migrated at once. */

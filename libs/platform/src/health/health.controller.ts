@@ -27,7 +27,8 @@ export class HealthController implements OnModuleInit {
     this.registry.add({
       name: 'migrations',
       check: async () => {
-        const pending = await pendingMigrations(this.pools.owner);
+        // As the app role: a serving process may hold no other login (assertServingConfig).
+        const pending = await pendingMigrations(this.pools.app);
         if (pending.length > 0) throw new Error(`${pending.length} migrations pending`);
         return { pending: 0 };
       },
@@ -36,7 +37,7 @@ export class HealthController implements OnModuleInit {
     this.registry.add({
       name: 'eventLogClock',
       check: async () => {
-        await assertTransactionClockAhead(this.pools.owner);
+        await assertTransactionClockAhead(this.pools.app);
         return { ahead: true };
       },
     });

@@ -17,10 +17,10 @@ export class ServeCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    const runtime = await this.cli.get();
+    const runtime = await this.cli.get({ serving: true });
     const { config } = runtime;
     const logger = createLogger(config.logLevel);
-    const host = process.env.HOST ?? '127.0.0.1';
+    const { host } = config;
     // One app after the other: Nest's framework logger is process-wide and the last app's, so each
     // app starts (and logs its routes) before the next one is created.
     const clinic = await createClinicApi(runtime, logger);
@@ -36,7 +36,7 @@ export class ServeCommand extends CommandRunner {
       `OrthoLedger is running\n` +
         `  clinic API: http://${host}:${config.clinicApiPort}\n` +
         `  admin API:  http://${host}:${config.adminApiPort}\n` +
-        `  database:   ${runtime.embedded ? `embedded Postgres in ${config.dataDir}/postgres` : 'DATABASE_URL'}\n`,
+        `  database:   ${runtime.embedded ? `embedded Postgres in ${config.dataDir}/postgres` : runtime.ownerLogin ? 'DATABASE_URL' : 'APP_DATABASE_URL (the application login alone)'}\n`,
     );
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
