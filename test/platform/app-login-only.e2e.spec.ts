@@ -91,6 +91,15 @@ describe('serving with APP_DATABASE_URL alone', () => {
     }
     const runtime = await startRuntime(loadConfig(env(login)));
     await runtime.stop();
+    // A schema from before the app role could read the migration log is behind as well, and says so.
+    const owner = await db.admin();
+    try {
+      await owner.query('revoke select on public.kysely_migration from ortholedger_app');
+      await expect(startRuntime(loadConfig(env(login)))).rejects.toThrow(SchemaBehind);
+    } finally {
+      await owner.query('grant select on public.kysely_migration to ortholedger_app');
+      await owner.end();
+    }
   });
 
   it('refuses a login that can do more than the app role, however its URL is spelt', async () => {

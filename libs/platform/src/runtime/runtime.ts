@@ -109,7 +109,11 @@ async function startWithAppLogin(config: AppConfig, appUrl: string, options: { m
     await reachable(pools.app, 'APP_DATABASE_URL');
     // `db migrate` (migrate: false) reports for itself that it needs the owner's login.
     if (options.migrate !== false) {
-      const pending = await pendingMigrations(pools.app);
+      // A schema from before 0001 has not granted the app role its migration log yet: behind, too.
+      const pending = await pendingMigrations(pools.app).catch((error: { code?: string }) => {
+        if (error?.code === '42501') return ['0001_app_reads_migration_log'];
+        throw error;
+      });
       if (pending.length > 0) throw new SchemaBehind(pending.length);
       if (config.eventStore === 'postgres') await assertTransactionClockAhead(pools.app);
       await assertAppLoginLeastPrivilege(pools.app);
