@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ReadinessRegistry } from '@ortholedger/platform';
 import { createClinicApi } from '../../apps/clinic-api/src/clinic-api.app';
 import { createAdminApi } from '../../apps/admin-api/src/admin-api.app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -30,6 +31,18 @@ describe('both APIs boot with health, hardening and correlation ids', () => {
     const ready = await apps[i].inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().details).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up', pending: 0 }, eventLogClock: { status: 'up', ahead: true } });
+  });
+
+  it('readiness needs no login, so a burst of calls shares one round of checks (at most one a second)', async () => {
+    let rounds = 0;
+    apps[0].get(ReadinessRegistry).add({ name: 'counted', check: async () => ({ round: ++rounds }) });
+    await new Promise((r) => setTimeout(r, 1100)); // past any round an earlier test started
+    const burst = await Promise.all(Array.from({ length: 50 }, () => apps[0].inject({ method: 'GET', url: '/health/ready' })));
+    expect(burst.every((r) => r.statusCode === 200)).toBe(true);
+    expect(rounds).toBe(1);
+    expect(new Set(burst.map((r) => r.json().details.counted.round))).toEqual(new Set([1]));
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await apps[0].inject({ method: 'GET', url: '/health/ready' })).json().details.counted).toEqual({ status: 'up', round: 2 });
   });
 
   it('every response carries security headers, no-store and a correlation id', async () => {

@@ -8,6 +8,9 @@ import { readinessReason, ReadinessRegistry } from './readiness.registry';
 
 @Controller('health')
 export class HealthController implements OnModuleInit {
+  /** The current round of readiness checks (see outcomes()). */
+  private round?: { startedAt: number; outcomes: Promise<Map<string, Outcome>> };
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -53,18 +56,43 @@ export class HealthController implements OnModuleInit {
   @Get('ready')
   @HealthCheck()
   ready() {
+    const outcomes = this.outcomes();
     return this.health.check(
       this.registry.all().map((c) => async () => {
         const session = this.indicator.check(c.name);
-        try {
-          return session.up(await withTimeout(c.check(), 2000));
-        } catch (error) {
-          return session.down({ message: readinessReason(error) });
-        }
+        const outcome = (await outcomes).get(c.name);
+        return outcome?.up ? session.up(outcome.details) : session.down({ message: outcome?.message ?? 'failed' });
       }),
     );
   }
+
+  /**
+   * One round of checks serves every readiness call of its second: the route needs no login, so a
+   * flood of calls must not become a flood of database queries (at most one round per second,
+   * whatever the callers do; a call during a round waits for that round).
+   */
+  private outcomes(): Promise<Map<string, Outcome>> {
+    const now = Date.now();
+    if (!this.round || now - this.round.startedAt >= READINESS_ROUND_MS) {
+      const checks = this.registry.all();
+      const outcomes = Promise.all(
+        checks.map(async (c): Promise<[string, Outcome]> => {
+          try {
+            return [c.name, { up: true, details: await withTimeout(c.check(), 2000) }];
+          } catch (error) {
+            return [c.name, { up: false, message: readinessReason(error) }];
+          }
+        }),
+      ).then((entries) => new Map(entries));
+      this.round = { startedAt: now, outcomes };
+    }
+    return this.round.outcomes;
+  }
 }
+
+const READINESS_ROUND_MS = 1000;
+
+type Outcome = { up: true; details: Record<string, unknown> } | { up: false; message: string };
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
