@@ -1,5 +1,6 @@
 export * from './config/config';
 export * from './database/database';
+export * from './database/iam-auth';
 export * from './database/embedded-postgres';
 export * from './database/migrations';
 export * from './runtime/runtime';

@@ -58,6 +58,27 @@ describe('loadConfig: TLS in production', () => {
   });
 });
 
+describe('loadConfig: DATABASE_AUTH', () => {
+  it('aws-iam needs a region and a user, and refuses a password in either URL or no URL at all', () => {
+    const iam = { DATABASE_AUTH: 'aws-iam', AWS_REGION: 'eu-central-1' };
+    expect(loadConfig({}).databaseAuth).toBe('password');
+    expect(loadConfig({ ...iam, APP_DATABASE_URL: 'postgres://app@db/ol' }).databaseAuth).toBe('aws-iam');
+    expect(() => loadConfig({ DATABASE_AUTH: 'aws-iam', APP_DATABASE_URL: 'postgres://app@db/ol' })).toThrow(/AWS_REGION: is required when DATABASE_AUTH=aws-iam/);
+    expect(() => loadConfig({ ...iam, APP_DATABASE_URL: 'postgres://app:secret@db/ol' })).toThrow(/APP_DATABASE_URL: must not carry a password/);
+    expect(() => loadConfig({ ...iam, DATABASE_URL: 'postgres://db/ol' })).toThrow(/DATABASE_URL: must name the database user/);
+    expect(() => loadConfig(iam)).toThrow(/DATABASE_AUTH: aws-iam needs DATABASE_URL or APP_DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_AUTH: 'iam' })).toThrow(/DATABASE_AUTH: must be one of password, aws-iam/);
+    let message = '';
+    try {
+      loadConfig({ ...iam, APP_DATABASE_URL: 'postgres://app:secret@db/ol' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/APP_DATABASE_URL/);
+    expect(message).not.toContain('secret');
+  });
+});
+
 describe('loadConfig: LOG_LEVEL and HOST', () => {
   it('are checked, and the message names the variable, not the value', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');

@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly production: boolean;
   readonly databaseUrl: string | undefined;
   readonly appDatabaseUrl: string | undefined;
+  /** `password` (from the URL) or `aws-iam` (an RDS IAM token signed per connection). */
+  readonly databaseAuth: 'password' | 'aws-iam';
   readonly dataDir: string;
   readonly embeddedPostgresPort: number;
   readonly eventStore: 'postgres' | 'eventstoredb';
@@ -169,11 +171,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && !databaseUrl && !appDatabaseUrl) {
     throw new ConfigError('DATABASE_URL', 'or APP_DATABASE_URL is required when NODE_ENV=production (the embedded Postgres is for development)');
   }
+  const databaseAuth = oneOf(env, 'DATABASE_AUTH', ['password', 'aws-iam'] as const, 'password');
+  if (databaseAuth === 'aws-iam') {
+    if (!env.AWS_REGION) throw new ConfigError('AWS_REGION', 'is required when DATABASE_AUTH=aws-iam (the region of the RDS instance)');
+    for (const [name, url] of [['DATABASE_URL', databaseUrl], ['APP_DATABASE_URL', appDatabaseUrl]] as const) {
+      if (!url) continue;
+      const parsed = new URL(url);
+      if (!parsed.username) throw new ConfigError(name, 'must name the database user when DATABASE_AUTH=aws-iam');
+      if (parsed.password) throw new ConfigError(name, 'must not carry a password when DATABASE_AUTH=aws-iam (each connection signs its own token)');
+    }
+    if (!databaseUrl && !appDatabaseUrl) throw new ConfigError('DATABASE_AUTH', 'aws-iam needs DATABASE_URL or APP_DATABASE_URL (the embedded Postgres has no IAM)');
+  }
   const logLevel = logLevelOf(env, 'info');
   return {
     production,
     databaseUrl,
     appDatabaseUrl,
+    databaseAuth,
     dataDir,
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
     eventStore,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { parse } from 'pg-connection-string';
 
 /** The role the application runs as: no UPDATE/DELETE/TRUNCATE on history, no DDL. */
 export const APP_ROLE = 'ortholedger_app';
@@ -21,6 +22,21 @@ export interface DatabasePoolOptions {
   appUrl?: string;
   max?: number;
   applicationName?: string;
+  /**
+   * A password fetched per connection instead of the URL's: RDS IAM authentication tokens, which
+   * expire after 15 minutes (see awsIamPasswords). Clients opened from a pool's settings get it too.
+   */
+  passwordFor?: (url: string) => () => Promise<string>;
+}
+
+/**
+ * A pool's connection settings. With `passwordFor` the URL is parsed here (pg lets a connection
+ * string's empty password override a password function) and the function takes the password's place.
+ */
+function connection(url: string, passwordFor: DatabasePoolOptions['passwordFor']): pg.PoolConfig {
+  if (!passwordFor) return { connectionString: url };
+  const { password: _fromUrl, ...parsed } = parse(url);
+  return { ...(parsed as pg.PoolConfig), password: passwordFor(url) };
 }
 
 /** Raised by the owner pool of a process that runs with the application's login alone. */
@@ -65,13 +81,13 @@ export function createDatabasePools(options: DatabasePoolOptions): DatabasePools
   if (!options.ownerUrl && !options.appUrl) throw new Error('createDatabasePools needs the owner login, the app login, or both');
   const owner = options.ownerUrl
     ? new pg.Pool({
-        connectionString: options.ownerUrl,
+        ...connection(options.ownerUrl, options.passwordFor),
         max: Math.max(2, Math.floor((options.max ?? 20) / 4)),
         application_name: `${applicationName}-owner`,
       })
     : new WithoutOwnerLogin();
   const app = new pg.Pool({
-    connectionString: options.appUrl ?? options.ownerUrl,
+    ...connection((options.appUrl ?? options.ownerUrl)!, options.passwordFor),
     max: options.max ?? 20,
     application_name: applicationName,
     // Without a separate login, every connection becomes the app role before its first query runs

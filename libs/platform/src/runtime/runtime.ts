@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AppConfig } from '../config/config';
 import { APP_ROLE, createDatabasePools, type DatabasePools } from '../database/database';
+import { awsIamPasswords } from '../database/iam-auth';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { migrateToLatest, pendingMigrations } from '../database/migrations';
 import { assertTransactionClockAhead } from '@ortholedger/event-store';
@@ -76,7 +77,7 @@ export async function startRuntime(config: AppConfig, options: { migrate?: boole
     databaseUrl = embedded.url;
     stopEmbedded = embedded.stop;
   }
-  const pools = createDatabasePools({ ownerUrl: databaseUrl, appUrl: config.appDatabaseUrl });
+  const pools = createDatabasePools({ ownerUrl: databaseUrl, appUrl: config.appDatabaseUrl, passwordFor: passwordsFor(config) });
   try {
     await reachable(pools.owner, config.databaseUrl ? 'DATABASE_URL' : 'the embedded Postgres');
     if (options.migrate !== false) {
@@ -104,7 +105,7 @@ export async function startRuntime(config: AppConfig, options: { migrate?: boole
 }
 
 async function startWithAppLogin(config: AppConfig, appUrl: string, options: { migrate?: boolean }): Promise<Runtime> {
-  const pools = createDatabasePools({ appUrl });
+  const pools = createDatabasePools({ appUrl, passwordFor: passwordsFor(config) });
   try {
     await reachable(pools.app, 'APP_DATABASE_URL');
     // `db migrate` (migrate: false) reports for itself that it needs the owner's login.
@@ -123,6 +124,10 @@ async function startWithAppLogin(config: AppConfig, appUrl: string, options: { m
     throw error;
   }
   return { config, databaseUrl: appUrl, embedded: false, ownerLogin: false, pools, stop: () => pools.close() };
+}
+
+function passwordsFor(config: AppConfig) {
+  return config.databaseAuth === 'aws-iam' ? awsIamPasswords(config.awsRegion) : undefined;
 }
 
 /** A connection failure is reported as one, naming the variable (the driver's message names the host, never a password). */

@@ -1,0 +1,40 @@
+import pg from 'pg';
+import { createDatabasePools, OwnerLoginUnavailable } from './database';
+
+describe('createDatabasePools', () => {
+  it('with passwordFor, every connection (and a client opened from the pool settings) asks it, never the URL', async () => {
+    const asked: string[] = [];
+    const passwordFor = (url: string) => async () => {
+      asked.push(url);
+      return 'token';
+    };
+    const url = 'postgres://app_login@db.example:6543/ol?sslmode=verify-full';
+    const pools = createDatabasePools({ appUrl: url, passwordFor });
+    try {
+      const options = (pools.app as unknown as { options: pg.ClientConfig & { connectionString?: string } }).options;
+      expect(options).toMatchObject({ host: 'db.example', port: '6543', user: 'app_login', database: 'ol' });
+      expect(options.ssl).toBeTruthy(); // verify-full kept
+      expect(options.connectionString).toBeUndefined();
+      expect(typeof options.password).toBe('function');
+      await expect((options.password as () => Promise<string>)()).resolves.toBe('token');
+      expect(asked).toEqual([url]);
+      // Side connections (LISTEN, advisory-lock sessions) are opened from the pool's settings.
+      expect(typeof (new pg.Client(options) as unknown as { password: unknown }).password).toBe('function');
+    } finally {
+      await pools.close();
+    }
+  });
+
+  it('without the owner login, the owner pool refuses queries and connections, promise or callback', async () => {
+    const pools = createDatabasePools({ appUrl: 'postgres://app_login@db.example/ol' });
+    try {
+      await expect(pools.owner.query('select 1')).rejects.toBeInstanceOf(OwnerLoginUnavailable);
+      await expect(pools.owner.connect()).rejects.toBeInstanceOf(OwnerLoginUnavailable);
+      const viaCallback = await new Promise<Error>((resolve) => pools.owner.connect((error) => resolve(error as Error)));
+      expect(viaCallback).toBeInstanceOf(OwnerLoginUnavailable);
+      expect(() => createDatabasePools({})).toThrow(/needs the owner login, the app login, or both/);
+    } finally {
+      await pools.close();
+    }
+  });
+});
