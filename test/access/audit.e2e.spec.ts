@@ -341,6 +341,28 @@ describe('audit log', () => {
       await rewrite(original.map((r) => rowFromDb(r)), { seq: headBefore.seq, hash: headBefore.hash });
     });
 
+    it('verify carries on past a break: two separate breaks are both reported, and the rows between and after them are checked', async () => {
+      const head = await auditHead(h.db.pools.app);
+      const { rows: [edited] } = await admin.query('select outcome, status from access.audit_events where seq = $1', [k]);
+      const { rows: [deleted] } = await admin.query('select * from access.audit_events where seq = $1', [k + 5]);
+      await asAttacker("update access.audit_events set outcome = case when outcome = 'granted' then 'denied' else 'granted' end, status = 200 where seq = $1", [k]);
+      await asAttacker('delete from access.audit_events where seq = $1', [k + 5]);
+      try {
+        expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toEqual({
+          ok: false, checked: k - 1, head, brokenAt: k, problem: 'hash_mismatch', scanned: head.seq - 1, breakCount: 2,
+          breaks: [{ at: k, problem: 'hash_mismatch' }, { at: k + 5, problem: 'missing_row', through: k + 5 }],
+        });
+        // Bounded: the first N breaks are listed, all of them counted.
+        expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain, { maxBreaks: 1 })).toMatchObject({
+          ok: false, brokenAt: k, breakCount: 2, breaks: [{ at: k, problem: 'hash_mismatch' }],
+        });
+      } finally {
+        await asAttacker('update access.audit_events set outcome = $2, status = $3 where seq = $1', [k, edited.outcome, edited.status]);
+        const cols = Object.keys(deleted);
+        await asAttacker(`insert into access.audit_events (${cols.join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (c === 'params' && deleted[c] ? JSON.stringify(deleted[c]) : deleted[c])));
+      }
+    });
+
     it('the tail cut off (rows deleted at the end) disagrees with the head', async () => {
       const head = await auditHead(h.db.pools.app);
       const { rows } = await admin.query('select * from access.audit_events where seq = $1', [head.seq]);
