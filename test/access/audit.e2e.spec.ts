@@ -6,6 +6,10 @@ import type pg from 'pg';
 import { AccessHarness, bearer, type SignedIn } from './support/access-harness';
 import { ProbeController, probeCalls } from './support/probe.controller';
 
+// The audit store down, as the app role sees it: its one way to append is taken away.
+const REVOKE_APPEND = 'revoke execute on function access.append_audit_events from ortholedger_app';
+const GRANT_APPEND = 'grant execute on function access.append_audit_events to ortholedger_app';
+
 /** The audit log: one row per PHI access, fail-closed, append-only, tamper-evident. */
 describe('audit log', () => {
   let h: AccessHarness;
@@ -61,7 +65,7 @@ describe('audit log', () => {
   });
 
   it('audit store down: 503 and no data on reads (granted and denied); a command never reaches its handler', async () => {
-    await admin.query('revoke insert on access.audit_events from ortholedger_app');
+    await admin.query(REVOKE_APPEND);
     try {
       const before = probeCalls.count;
       for (const patient of [own, foreign]) {
@@ -84,7 +88,7 @@ describe('audit log', () => {
       expect(command.json().code).toBe('AUDIT.UNAVAILABLE');
       expect(probeCalls.count).toBe(afterTagged); // the command's handler did not run
     } finally {
-      await admin.query('grant insert on access.audit_events to ortholedger_app');
+      await admin.query(GRANT_APPEND);
     }
     expect((await read(own)).statusCode).toBe(200);
     const tagged = await h.clinic.inject({ method: 'GET', url: `/probe/patients/${own}/revision`, headers: bearer(s.accessToken) });
@@ -138,13 +142,13 @@ describe('audit log', () => {
     expect([ok.statusCode, ok.body, ok.headers.etag]).toEqual([200, '', '"7"']);
     expect((await h.auditRows('correlation_id = $1', [correlation])).map((r) => [r.action, r.outcome])).toEqual([['patient.read_demographics', 'granted']]);
     expect((await h.clinic.inject({ method: 'HEAD', url: `/probe/patients/${foreign}/revision`, headers: bearer(s.accessToken) })).statusCode).toBe(403);
-    await admin.query('revoke insert on access.audit_events from ortholedger_app');
+    await admin.query(REVOKE_APPEND);
     try {
       const down = await head(bearer(s.accessToken));
       expect(down.statusCode).toBe(503);
       expect(down.headers.etag).toBeUndefined();
     } finally {
-      await admin.query('grant insert on access.audit_events to ortholedger_app');
+      await admin.query(GRANT_APPEND);
     }
   });
 
@@ -177,6 +181,67 @@ describe('audit log', () => {
       await expect(h.db.pools.owner.query(statement)).rejects.toThrow(/append-only/);
     }
     await expect(h.db.pools.owner.query('update access.audit_head set seq = 0')).rejects.toThrow(/forwards/);
+  });
+
+  describe('the app role (a compromised API process, an SQL injection) appends only through access.append_audit_events', () => {
+    const COLUMNS = [
+      'seq', 'at', 'realm', 'actor_id', 'role', 'session_id', 'action', 'resource_type', 'resource_id', 'patient_id',
+      'outcome', 'status', 'reason', 'ip', 'user_agent', 'correlation_id', 'purpose', 'break_glass', 'params',
+      'policy_version', 'prev_hash', 'hash',
+    ];
+    // A row shaped like the last one, at a position and with links of the test's choosing.
+    const forge = async (at: number, prevHash: string, hash: string) => {
+      const head = await auditHead(h.db.pools.app);
+      const { rows } = await admin.query('select * from access.audit_events where seq = $1', [head.seq]);
+      return { ...rows[0], seq: at, prev_hash: prevHash, hash };
+    };
+    const insertAsApp = (row: Record<string, unknown>) =>
+      h.db.pools.app.query(`insert into access.audit_events (${COLUMNS.join(', ')}) values (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, COLUMNS.map((c) => (c === 'params' && row[c] ? JSON.stringify(row[c]) : row[c])));
+    const appendAsApp = (rows: Record<string, unknown>[]) =>
+      h.db.pools.app.query(`select * from access.append_audit_events(${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, COLUMNS.map((c) => rows.map((r) => (c === 'params' && r[c] ? JSON.stringify(r[c]) : r[c]))));
+    const rowsAfter = async (seq: number) => (await admin.query('select count(*)::int as n from access.audit_events where seq > $1', [seq])).rows[0].n;
+
+    it('a stray row at head+1 (which jammed every later write) and a head pushed over a gap are refused', async () => {
+      const head = await auditHead(h.db.pools.app);
+      await expect(insertAsApp(await forge(head.seq + 1, head.hash, 'ab'.repeat(32)))).rejects.toMatchObject({ code: '42501' });
+      await expect(h.db.pools.app.query('update access.audit_head set seq = seq + 1000')).rejects.toMatchObject({ code: '42501' });
+      // Nor can it hold the head's lock with a plain SELECT ... FOR UPDATE (that needs UPDATE).
+      await expect(h.db.pools.app.query('select seq from access.audit_head for update')).rejects.toMatchObject({ code: '42501' });
+      expect(await auditHead(h.db.pools.app)).toEqual(head);
+      expect((await read(own)).statusCode).toBe(200);
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: true, checked: head.seq + 1 });
+    });
+
+    it('the function refuses a batch off the head, unlinked or not contiguous; the log stays writable and verifies', async () => {
+      const head = await auditHead(h.db.pools.app);
+      const a = 'a'.repeat(64);
+      const b = 'b'.repeat(64);
+      // Not at the head (a stale writer would get the same answer): nothing written, the current head back.
+      for (const rows of [[await forge(head.seq + 1, 'f'.repeat(64), a)], [await forge(head.seq + 2, head.hash, a)], [await forge(head.seq, head.hash, a)]]) {
+        const { rows: [answer] } = await appendAsApp(rows);
+        expect(answer).toEqual({ appended: false, head_seq: String(head.seq), head_hash: head.hash });
+      }
+      // At the head but malformed: an error, nothing written.
+      const first = await forge(head.seq + 1, head.hash, a);
+      await expect(appendAsApp([first, await forge(head.seq + 3, a, b)])).rejects.toThrow(/not contiguous/);
+      await expect(appendAsApp([first, await forge(head.seq + 2, 'c'.repeat(64), b)])).rejects.toThrow(/does not link/);
+      await expect(appendAsApp([first, await forge(head.seq + 1, a, b)])).rejects.toThrow(/not contiguous/);
+      await expect(appendAsApp([await forge(head.seq + 1, head.hash, 'not-a-digest')])).rejects.toThrow(/digest/);
+      expect(await auditHead(h.db.pools.app)).toEqual(head);
+      expect(await rowsAfter(head.seq)).toBe(0);
+
+      const receipt = await h.identity.audit.record({ action: 'test.after_refusals', outcome: 'granted' });
+      expect(receipt.seq).toBe(head.seq + 1);
+      expect((await read(own)).statusCode).toBe(200);
+      expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: true, checked: head.seq + 2 });
+    });
+
+    it('nobody else may call the function', async () => {
+      const { rows } = await admin.query(`
+        select p.prosecdef, r.rolname as owner, has_function_privilege('public', p.oid, 'execute') as public_execute, p.proconfig
+          from pg_proc p join pg_roles r on r.oid = p.proowner where p.oid = 'access.append_audit_events'::regproc`);
+      expect(rows[0]).toMatchObject({ prosecdef: true, public_execute: false, proconfig: ['search_path=access, pg_temp'] });
+    });
   });
 
   describe('tampering is found by verify at the right position', () => {
@@ -274,6 +339,28 @@ describe('audit log', () => {
       await rewrite(forged, { seq: headBefore.seq, hash: prev });
       expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toMatchObject({ ok: false, brokenAt: k, problem: 'hash_mismatch' });
       await rewrite(original.map((r) => rowFromDb(r)), { seq: headBefore.seq, hash: headBefore.hash });
+    });
+
+    it('verify carries on past a break: two separate breaks are both reported, and the rows between and after them are checked', async () => {
+      const head = await auditHead(h.db.pools.app);
+      const { rows: [edited] } = await admin.query('select outcome, status from access.audit_events where seq = $1', [k]);
+      const { rows: [deleted] } = await admin.query('select * from access.audit_events where seq = $1', [k + 5]);
+      await asAttacker("update access.audit_events set outcome = case when outcome = 'granted' then 'denied' else 'granted' end, status = 200 where seq = $1", [k]);
+      await asAttacker('delete from access.audit_events where seq = $1', [k + 5]);
+      try {
+        expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain)).toEqual({
+          ok: false, checked: k - 1, head, brokenAt: k, problem: 'hash_mismatch', scanned: head.seq - 1, breakCount: 2,
+          breaks: [{ at: k, problem: 'hash_mismatch' }, { at: k + 5, problem: 'missing_row', through: k + 5 }],
+        });
+        // Bounded: the first N breaks are listed, all of them counted.
+        expect(await verifyAuditChain(h.db.pools.app, h.identity.keyring.auditChain, { maxBreaks: 1 })).toMatchObject({
+          ok: false, brokenAt: k, breakCount: 2, breaks: [{ at: k, problem: 'hash_mismatch' }],
+        });
+      } finally {
+        await asAttacker('update access.audit_events set outcome = $2, status = $3 where seq = $1', [k, edited.outcome, edited.status]);
+        const cols = Object.keys(deleted);
+        await asAttacker(`insert into access.audit_events (${cols.join(',')}) values (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (c === 'params' && deleted[c] ? JSON.stringify(deleted[c]) : deleted[c])));
+      }
     });
 
     it('the tail cut off (rows deleted at the end) disagrees with the head', async () => {

@@ -131,4 +131,35 @@ describe('CLI: users and audit commands', () => {
       await admin.end();
     }
   });
+
+  it('verify reports every break, not only the first: an edited row, a head pushed over a gap, and an edited row after the gap', async () => {
+    await db.drop();
+    db = await createTestDatabase();
+    process.env.DATABASE_URL = db.url;
+    process.env.DATA_DIR = `/tmp/ortholedger-test-${db.name}`;
+    for (const name of ['Gap 1', 'Gap 2', 'Gap 3']) await cli('users', 'add-clinic', '--name', name);
+    const admin = await db.admin();
+    try {
+      // The gap the app role could once make with UPDATE on the head (the head only moves forwards, so the owner still can).
+      await admin.query('update access.audit_head set seq = seq + 1000');
+      for (const name of ['After Gap 1', 'After Gap 2']) await cli('users', 'add-clinic', '--name', name); // positions 1004 and 1005
+      await admin.query('begin');
+      await admin.query('alter table access.audit_events disable trigger user');
+      await admin.query("update access.audit_events set reason = 'role:platform_admin' where seq = any('{2,1005}')");
+      await admin.query('alter table access.audit_events enable trigger user');
+      await admin.query('commit');
+    } finally {
+      await admin.end();
+    }
+    const text = await cli('audit', 'verify');
+    expect(text.code).toBe(1);
+    expect(text.out).toContain('FAILED at position 2: hash_mismatch (1 rows verified before it)');
+    expect(text.out).toContain('3 breaks in all (5 rows read):\n  2: hash_mismatch\n  4-1003: missing_row\n  1005: hash_mismatch');
+    const json = await cli('audit', 'verify', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({
+      ok: false, checked: 1, brokenAt: 2, problem: 'hash_mismatch', head: { seq: 1005 }, scanned: 5, breakCount: 3,
+      breaks: [{ at: 2, problem: 'hash_mismatch' }, { at: 4, problem: 'missing_row', through: 1003 }, { at: 1005, problem: 'hash_mismatch' }],
+    });
+  });
 });

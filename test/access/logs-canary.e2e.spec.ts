@@ -85,9 +85,9 @@ describe('no PHI or secrets in logs', () => {
 
     // The audit store failing (503) logs an error line: it must not carry request data either.
     const admin: pg.Client = await h.db.admin();
-    await admin.query('revoke insert on access.audit_events from ortholedger_app');
+    await admin.query('revoke execute on function access.append_audit_events from ortholedger_app');
     await call('clinic', 'GET', `/probe/patients/${patient}?q=${name}`, { token: access });
-    await admin.query('grant insert on access.audit_events to ortholedger_app');
+    await admin.query('grant execute on function access.append_audit_events to ortholedger_app');
     await admin.end();
 
     // Back office: break-glass (free-text ticket refused) and every user-administration route.

@@ -32,20 +32,18 @@ function values(row: AuditRow): unknown[] {
 }
 
 /**
- * One statement, one transaction: move the head from what we believe it is to the new last row,
- * and insert the rows only if that move happened. A concurrent writer (another process) holding or
- * having moved the head makes the UPDATE match nothing; nothing is inserted and we retry from the
- * current head. The head row's lock serialises the chain across processes.
+ * One statement, one transaction: `access.append_audit_events` locks the head, takes the batch only
+ * if it starts at head+1 and links to the head's hash, inserts it and moves the head. The app role
+ * has no INSERT on the rows nor UPDATE on the head: a stray row or a moved head could otherwise jam
+ * or gap the chain. If another writer (another process) moved the head since we last looked, nothing
+ * is written and the function answers the current head; we relink from it and retry. The head row's
+ * lock serialises the chain across processes.
  *
  * The rows arrive as one array per column, so every batch size shares this one statement: it is
  * prepared once per connection and its plan is reused (a VALUES list of N x 22 parameters cost a
  * new statement per batch size and more planning than executing).
  */
-const APPEND_STATEMENT = `with moved as (
-    update access.audit_head set seq = $3, hash = $4 where seq = $1 and hash = $2 returning 1)
-  insert into access.audit_events (${COLUMNS.join(', ')})
-  select * from unnest(${COLUMNS.map((_, c) => `$${c + 5}::${TYPES[c]}[]`).join(', ')}) as v (${COLUMNS.join(', ')})
-   where exists (select 1 from moved)`;
+const APPEND_STATEMENT = `select appended, head_seq, head_hash from access.append_audit_events(${COLUMNS.map((_, c) => `$${c + 1}::${TYPES[c]}[]`).join(', ')})`;
 
 interface Pending {
   record: AuditRecord;
@@ -119,13 +117,13 @@ export class AuditStore {
       const last = rows[rows.length - 1];
       const byRow = rows.map(values);
       const columns = COLUMNS.map((_, c) => byRow.map((v) => v[c]));
-      const { rowCount } = await this.pool.query({ name: 'access_audit_append', text: APPEND_STATEMENT, values: [head.seq, head.hash, last.seq, last.hash, ...columns] });
-      if (rowCount === rows.length) {
+      const { rows: [answer] } = await this.pool.query<{ appended: boolean; head_seq: string; head_hash: string }>({ name: 'access_audit_append', text: APPEND_STATEMENT, values: columns });
+      if (answer.appended) {
         this.known = { seq: last.seq, hash: last.hash };
         return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
       }
-      // Another writer moved the head since we last looked.
-      this.known = undefined;
+      // Another writer moved the head since we last looked: relink from where it is now.
+      this.known = { seq: Number(answer.head_seq), hash: answer.head_hash };
       if (attempt >= (this.options.maxRetries ?? 50)) throw new Error('audit head contention: gave up');
     }
   }

@@ -66,6 +66,13 @@ export interface AuditHead {
 /** `unkeyed_row`: a plain SHA-256 link (from before the chain was keyed, or forged without the key). */
 export type AuditProblem = 'missing_row' | 'broken_link' | 'hash_mismatch' | 'unkeyed_row' | 'head_mismatch';
 
+/** A position that does not verify; for `missing_row`, a run of missing positions up to `through`. */
+export interface AuditBreak {
+  readonly at: number;
+  readonly problem: AuditProblem;
+  readonly through?: number;
+}
+
 export interface AuditVerification {
   readonly ok: boolean;
   /** Rows checked before the first problem (or all of them). */
@@ -74,4 +81,9 @@ export interface AuditVerification {
   /** Position (seq) of the first row that does not verify. */
   readonly brokenAt?: number;
   readonly problem?: AuditProblem;
+  /** Every break in chain order, the first `maxBreaks` of them; `breakCount` counts them all. */
+  readonly breaks: readonly AuditBreak[];
+  readonly breakCount: number;
+  /** Rows read, past any break. */
+  readonly scanned: number;
 }

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { auditAppendMigration } from './audit-append.migration';
 import { auditMigration } from './audit.migration';
 
 const APP_ROLE = 'ortholedger_app';
@@ -119,4 +120,5 @@ const identity: Migration = {
 export const accessMigrations: Record<string, Migration> = {
   '0300_access_identity': identity,
   '0301_access_audit': auditMigration,
+  '0302_access_audit_append_function': auditAppendMigration,
 };

@@ -16,7 +16,7 @@ abstract class AuditSubCommand extends JsonCommand {
 
 @SubCommand({
   name: 'verify',
-  description: 'walk the audit chain (keyed links); exit 1 and name the first broken position. --legacy-until N: rows up to N predate keyed links (the position `audit head` printed when you upgraded)',
+  description: 'walk the audit chain (keyed links); exit 1 and name every broken position (the first 100, and how many). --legacy-until N: rows up to N predate keyed links (the position `audit head` printed when you upgraded)',
 })
 export class AuditVerifyCommand extends AuditSubCommand {
   async run(_params: string[], options: { json?: boolean; legacyUntil?: number }): Promise<void> {
@@ -29,10 +29,16 @@ export class AuditVerifyCommand extends AuditSubCommand {
     progress.stop();
     print(!!options.json, result, () => {
       if (result.ok) return `ok: ${result.checked} rows${options.legacyUntil ? ` (1 to ${options.legacyUntil} with plain links, from before links were keyed)` : ''}, head ${result.head.seq} ${result.head.hash}`;
-      const failed = `FAILED at position ${result.brokenAt}: ${result.problem} (${result.checked} rows verified before it)`;
-      return result.problem === 'unkeyed_row'
-        ? `${failed}\na plain SHA-256 link: written before links were keyed, or forged without the key. If rows up to the position you anchored when upgrading predate keyed links, pass --legacy-until with that position`
-        : failed;
+      const lines = [`FAILED at position ${result.brokenAt}: ${result.problem} (${result.checked} rows verified before it)`];
+      if (result.breakCount > 1) {
+        lines.push(`${result.breakCount} breaks in all (${result.scanned} rows read):`);
+        for (const b of result.breaks) lines.push(`  ${b.through !== undefined && b.through !== b.at ? `${b.at}-${b.through}` : b.at}: ${b.problem}`);
+        if (result.breakCount > result.breaks.length) lines.push(`  and ${result.breakCount - result.breaks.length} more`);
+      }
+      if (result.breaks.some((b) => b.problem === 'unkeyed_row')) {
+        lines.push('a plain SHA-256 link: written before links were keyed, or forged without the key. If rows up to the position you anchored when upgrading predate keyed links, pass --legacy-until with that position');
+      }
+      return lines.join('\n');
     });
     if (!result.ok) process.exitCode = 1;
   }
