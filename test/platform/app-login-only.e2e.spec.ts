@@ -47,6 +47,7 @@ describe('serving with APP_DATABASE_URL alone', () => {
     const admin = await db.admin();
     try {
       await admin.query(`revoke all on eventstore.events from ${strong}`);
+      await admin.query(`revoke all on access.audit_events from ${strong}`);
       await admin.query(`drop role if exists ${login}`);
       await admin.query(`drop role if exists ${strong}`);
     } finally {
@@ -109,7 +110,19 @@ describe('serving with APP_DATABASE_URL alone', () => {
     owner.protocol = 'postgresql:';
     const error = await startRuntime(loadConfig({ DATA_DIR: `/tmp/ortholedger-test-${db.name}`, APP_DATABASE_URL: owner.toString() })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppLoginTooPowerful);
-    expect((error as AppLoginTooPowerful).reasons).toEqual(expect.arrayContaining(['may update, delete or truncate the event log', 'may update, delete or truncate the audit log']));
+    expect((error as AppLoginTooPowerful).reasons).toEqual(expect.arrayContaining(['may update, delete or truncate the event log', 'may write the audit log other than through access.append_audit_events']));
+    // A login given INSERT on the audit rows could jam the chain with a stray row.
+    const admin = await db.admin();
+    try {
+      await admin.query(`revoke update on eventstore.events from ${strong}`);
+      await admin.query(`grant insert on access.audit_events to ${strong}`);
+      await expect(startRuntime(loadConfig(env(strong)))).rejects.toThrow(/^the application's database login may write the audit log other than through/);
+      await admin.query(`revoke insert on access.audit_events from ${strong}`);
+      const runtime = await startRuntime(loadConfig(env(strong)));
+      await runtime.stop();
+    } finally {
+      await admin.end();
+    }
   });
 
   it('a database it cannot reach is reported as such, naming the variable', async () => {

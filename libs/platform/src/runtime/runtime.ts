@@ -37,8 +37,8 @@ export class AppLoginTooPowerful extends Error {
 /**
  * What the app pool's connections can do, checked at start-up rather than trusted from the URL
  * (`postgresql://owner@db` is the owner however it is spelt): refused if the role is a superuser or
- * bypasses row security, is (a member of) the owner of a schema, or may update, delete or truncate
- * the event log or the audit log.
+ * bypasses row security, is (a member of) the owner of a schema, may update, delete or truncate
+ * the event log, or may write the audit log or its head other than through the append function.
  */
 export async function assertAppLoginLeastPrivilege(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<Record<string, boolean>>(
@@ -47,7 +47,8 @@ export async function assertAppLoginLeastPrivilege(pool: pg.Pool): Promise<void>
                      where n.nspname in ('eventstore', 'access', 'keyvault', 'read_models', 'command_idempotency')
                        and pg_has_role(n.nspowner, 'MEMBER')) as schema_owner,
             has_table_privilege('eventstore.events', 'UPDATE, DELETE, TRUNCATE') as events_writable,
-            has_table_privilege('access.audit_events', 'UPDATE, DELETE, TRUNCATE') as audit_writable
+            has_table_privilege('access.audit_events', 'INSERT, UPDATE, DELETE, TRUNCATE')
+              or has_table_privilege('access.audit_head', 'INSERT, UPDATE, DELETE, TRUNCATE') as audit_writable
        from pg_roles r where r.rolname = current_user`,
   );
   const found = rows[0];
@@ -56,7 +57,7 @@ export async function assertAppLoginLeastPrivilege(pool: pg.Pool): Promise<void>
     found?.bypass_rls && 'bypasses row security',
     found?.schema_owner && 'is, or is a member of, the owner of the schemas',
     found?.events_writable && 'may update, delete or truncate the event log',
-    found?.audit_writable && 'may update, delete or truncate the audit log',
+    found?.audit_writable && 'may write the audit log other than through access.append_audit_events',
   ].filter((r): r is string => typeof r === 'string');
   if (!found) reasons.push('was not found in pg_roles');
   if (reasons.length > 0) throw new AppLoginTooPowerful(reasons);
