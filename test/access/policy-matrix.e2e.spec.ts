@@ -76,7 +76,7 @@ describe('access policy matrix', () => {
       const clinic = roleBelongsTo(role, 'clinic') ? clinicA : undefined;
       const user = await h.createUser(clinic ? 'clinic' : 'backoffice', role, clinic);
       users.set(role, user);
-      sessions.set(role, await h.signIn(user));
+      sessions.set(role, await h.signIn(user, { ip: NETWORK[user.realm] }));
     }
     const everyone = [...users.values()].map((u) => u.id);
     patients.own = { id: await h.patient(clinicA, everyone), clinic: clinicA };
@@ -90,6 +90,7 @@ describe('access policy matrix', () => {
     const mismatches: string[] = [];
     let cells = 0;
     let allowedCells = 0;
+    let insideCells = 0;
     const auditBefore = (await h.auditRows()).length;
     for (const [phase, at] of [['inside', INSIDE], ['outside', OUTSIDE]] as const) {
       h.clock.set(at);
@@ -97,7 +98,7 @@ describe('access policy matrix', () => {
         // Tokens from sign-in are older than their 15 minutes by now; rotate them as a client would.
         for (const role of ALL_ROLES) {
           const app = h.app(users.get(role)!.realm);
-          const r = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: sessions.get(role)!.refreshToken } });
+          const r = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: sessions.get(role)!.refreshToken }, remoteAddress: NETWORK[users.get(role)!.realm] });
           expect(r.statusCode).toBe(200);
           sessions.set(role, r.json());
         }
@@ -117,6 +118,7 @@ describe('access policy matrix', () => {
               const want = expected(role, key, relation, phase === 'inside', ipAllowed);
               const got = res.statusCode === 200 ? true : res.statusCode === 403 ? false : `status ${res.statusCode}`;
               cells += 1;
+              if (ipAllowed) insideCells += 1;
               if (want) allowedCells += 1;
               if (got !== want) mismatches.push(`${role} ${key} ${relation} ${phase} ip=${ipAllowed}: expected ${want}, got ${got}`);
             }
@@ -127,11 +129,17 @@ describe('access policy matrix', () => {
     console.info(`policy matrix: ${cells - mismatches.length}/${cells} cells match (${allowedCells} granted, ${cells - allowedCells} denied)`);
     expect(mismatches).toEqual([]);
 
-    // Every decision, granted or denied, left exactly one row; denials carry 403 and a reason.
-    const rows = (await h.auditRows()).slice(auditBefore).filter((r) => keys.includes(r.action));
-    expect(rows).toHaveLength(cells);
+    // Every decision, granted or denied, left exactly one row; denials carry 403 and a reason. A
+    // request from outside the realm's network never reaches the policy: the network gate refuses
+    // it first, with its own row naming the route.
+    const fresh = (await h.auditRows()).slice(auditBefore);
+    const gated = fresh.filter((r) => r.reason === 'ip_not_allowed');
+    expect(gated).toHaveLength(cells - insideCells);
+    expect(gated.every((r) => r.outcome === 'denied' && r.status === 403 && r.action.startsWith('route:GET:matrix.') && r.ip === BLOCKED_IP)).toBe(true);
+    const rows = fresh.filter((r) => keys.includes(r.action));
+    expect(rows).toHaveLength(insideCells);
     const denied = rows.filter((r) => r.outcome === 'denied');
-    expect(denied).toHaveLength(cells - allowedCells);
+    expect(denied).toHaveLength(insideCells - allowedCells);
     expect(denied.every((r) => r.status === 403 && typeof r.reason === 'string' && r.policy_version === '2025-2')).toBe(true);
     expect(rows.filter((r) => r.outcome === 'granted')).toHaveLength(allowedCells);
   });
@@ -140,7 +148,7 @@ describe('access policy matrix', () => {
     h.clock.set(INSIDE + DAY);
     const ortho = users.get('orthodontist')!;
     const foreign = await h.patient(clinicB, [ortho.id]);
-    const s = await h.signIn(ortho, { changePassword: false });
+    const s = await h.signIn(ortho, { ip: NETWORK.clinic, changePassword: false });
     const res = await h.clinic.inject({ method: 'GET', url: `/matrix/case/read_clinical/${foreign}/${clinicB}`, headers: bearer(s.accessToken), remoteAddress: NETWORK.clinic });
     expect(res.statusCode).toBe(403);
     const [row] = await h.auditRows('patient_id = $1', [foreign]);
@@ -150,25 +158,25 @@ describe('access policy matrix', () => {
   it('break-glass: time-boxed, categorised, flagged in the audit, refused to roles without it', async () => {
     h.clock.set(INSIDE + 2 * DAY);
     const planner = users.get('treatment_planner')!;
-    let s = await h.signIn(planner, { changePassword: false });
+    let s = await h.signIn(planner, { ip: NETWORK.backoffice, changePassword: false });
     const url = `/matrix/case/read_clinical/${patients.other_clinic.id}/${clinicB}`;
     const get = (ip: string) => h.admin.inject({ method: 'GET', url, headers: bearer(s.accessToken), remoteAddress: ip });
     // Rotate tokens as a client would (they live 15 minutes here); the session stays alive by use,
     // a request after each refresh (a refresh alone is not activity).
     const later = async (minutes: number) => {
       h.clock.advance(minutes * 60_000);
-      const r = await h.admin.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: s.refreshToken } });
+      const r = await h.admin.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: s.refreshToken }, remoteAddress: NETWORK.backoffice });
       expect(r.statusCode).toBe(200);
       s = r.json();
       await get(NETWORK.backoffice);
     };
     expect((await get(NETWORK.backoffice)).statusCode).toBe(403);
-    const bad = await h.admin.inject({ method: 'POST', url: '/auth/break-glass', headers: bearer(s.accessToken), payload: { reason: 'patient_safety', ticket: 'Jane Doe called' } });
+    const bad = await h.admin.inject({ method: 'POST', url: '/auth/break-glass', headers: bearer(s.accessToken), payload: { reason: 'patient_safety', ticket: 'Jane Doe called' }, remoteAddress: NETWORK.backoffice });
     expect(bad.statusCode).toBe(400); // free text is refused: it would carry PHI into the audit log
     const grant = await h.admin.inject({ method: 'POST', url: '/auth/break-glass', headers: bearer(s.accessToken), payload: { reason: 'patient_safety', ticket: 'INC-4711' }, remoteAddress: NETWORK.backoffice });
     expect(grant.statusCode).toBe(200);
     expect((await get(NETWORK.backoffice)).statusCode).toBe(200);
-    expect((await get(BLOCKED_IP)).statusCode).toBe(403); // the network still applies
+    expect((await get(BLOCKED_IP)).statusCode).toBe(403); // the network still applies (the gate, before the policy)
     const [flagged] = await h.auditRows("action = 'case.read_clinical' and break_glass and outcome = 'granted'");
     expect(flagged).toMatchObject({ purpose: 'patient_safety:INC-4711', actor_id: planner.id, reason: 'breakglass.case.read' });
     await later(10);
@@ -178,8 +186,10 @@ describe('access policy matrix', () => {
     await later(3);
     expect((await get(NETWORK.backoffice)).statusCode).toBe(403); // 32 minutes: the 30-minute grant is over
 
-    const support = await h.signIn(users.get('support')!, { changePassword: false });
-    const refused = await h.admin.inject({ method: 'POST', url: '/auth/break-glass', headers: bearer(support.accessToken), payload: { reason: 'clinic_request', ticket: 'SUP-1' } });
+    const support = await h.signIn(users.get('support')!, { ip: NETWORK.backoffice, changePassword: false });
+    const refused = await h.admin.inject({
+      method: 'POST', url: '/auth/break-glass', headers: bearer(support.accessToken), payload: { reason: 'clinic_request', ticket: 'SUP-1' }, remoteAddress: NETWORK.backoffice,
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('ACCESS.BREAK_GLASS_NOT_ALLOWED');
   });
@@ -187,7 +197,7 @@ describe('access policy matrix', () => {
   it('searches get the query filter: clinic scope, care-team scope, or 403', async () => {
     h.clock.set(INSIDE + 3 * DAY);
     const search = async (role: Role) => {
-      const s = await h.signIn(users.get(role)!, { changePassword: false });
+      const s = await h.signIn(users.get(role)!, { ip: NETWORK[users.get(role)!.realm], changePassword: false });
       const app = h.app(users.get(role)!.realm);
       return app.inject({ method: 'GET', url: '/matrix/search/patients', headers: bearer(s.accessToken), remoteAddress: NETWORK[users.get(role)!.realm] });
     };

@@ -39,7 +39,10 @@ export interface AccessConfig {
   /** Failed logins per IP per window before the IP gets 429. */
   readonly ipFailuresPerWindow: number;
   readonly ipWindowSeconds: number;
-  /** Named networks and hours the policies refer to; unset means anywhere / any time. */
+  /**
+   * Named networks and hours the policies refer to; unset means anywhere / any time. A realm's
+   * network also gates its whole API before any handler (see http/network-gate.ts).
+   */
   readonly networks: Readonly<Record<Realm, readonly string[]>>;
   readonly hours: Readonly<Record<Realm, TimeWindow | undefined>>;
 }

@@ -10,6 +10,7 @@ import { AccessGuard } from './http/access.guard';
 import { AdminUsersController } from './http/admin-users.controller';
 import { AuditOutcomeInterceptor } from './http/audit-outcome.interceptor';
 import { AuthController, BreakGlassController } from './http/auth.controller';
+import { NetworkGate } from './http/network-gate';
 import { AccessPolicyService } from './policy/access-policy.service';
 import type { Realm } from './realm';
 import { JwtAuthenticator } from './tokens/jwt-authenticator';
@@ -29,8 +30,9 @@ export interface AccessModuleOptions extends Omit<AccessServicesOptions, 'logger
 
 /**
  * Identity, sessions, policy and audit for one realm's API. Global, so feature modules can use
- * @Authorize, AccessPolicyService and AuditService without importing it. Registers the guard that
- * every route passes through, the auth routes, and (back office) support's user administration.
+ * @Authorize, AccessPolicyService and AuditService without importing it. Registers the realm's
+ * network gate (before any guard, body parsing or handler), the guard that every route passes
+ * through, the auth routes, and (back office) support's user administration.
  */
 @Global()
 @Module({})
@@ -56,6 +58,7 @@ export class AccessModule {
         { provide: AccessPolicyService, inject: [ACCESS_SERVICES], useFactory: (s: AccessServices) => s.policy },
         { provide: JwtAuthenticator, inject: [ACCESS_SERVICES], useFactory: (s: AccessServices) => s.authenticator },
         { provide: CARE_TEAM_DIRECTORY, inject: [ACCESS_SERVICES], useFactory: (s: AccessServices) => s.careTeam },
+        NetworkGate,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditOutcomeInterceptor },
       ],

@@ -117,8 +117,21 @@ const identity: Migration = {
   },
 };
 
+/**
+ * A sign-in in progress belongs to the credentials it was started with: everything that ends all of
+ * a user's sessions (password change or reset, MFA reset, role change, disable) also moves
+ * `credential_version`, and an MFA challenge carrying an older one is refused (see
+ * SessionService.revokeAllForUser, MfaService).
+ */
+const credentialVersion: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`alter table access.users add column credential_version integer not null default 1`.execute(db);
+  },
+};
+
 export const accessMigrations: Record<string, Migration> = {
   '0300_access_identity': identity,
   '0301_access_audit': auditMigration,
   '0302_access_audit_append_function': auditAppendMigration,
+  '0303_access_credential_version': credentialVersion,
 };

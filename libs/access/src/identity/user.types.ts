@@ -14,6 +14,8 @@ export interface UserRecord {
   readonly lockedUntil?: Date;
   readonly disabledAt?: Date;
   readonly roleVersion: number;
+  /** Moves whenever all the user's sessions end; an MFA challenge carries the one it was issued under. */
+  readonly credentialVersion: number;
 }
 
 /** What support and the CLI may see of a user: no login name, no secrets. */
@@ -61,6 +63,7 @@ export function userFromRow(r: Record<string, any>): UserRecord {
     lockedUntil: r.locked_until ?? undefined,
     disabledAt: r.disabled_at ?? undefined,
     roleVersion: r.role_version,
+    credentialVersion: r.credential_version,
   };
 }
 

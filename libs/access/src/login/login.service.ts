@@ -77,7 +77,7 @@ export class LoginService {
     await this.attemptSucceeded(known.id);
     await this.throttle.succeeded(reservation);
     const enrol = known.totpSecret === undefined;
-    const challenge = this.tokens.sign('mfa', { sub: known.id, enrol }, this.config.challengeSeconds);
+    const challenge = this.tokens.sign('mfa', { sub: known.id, enrol, cv: known.credentialVersion }, this.config.challengeSeconds);
     await this.audit.record({ ...base, actorId: known.id, role: known.role, outcome: 'granted', status: 200, reason: enrol ? 'mfa_enrolment_required' : 'mfa_required' });
     return { mfa: enrol ? 'enrolment_required' : 'required', challengeToken: challenge.token, expiresIn: this.config.challengeSeconds };
   }

@@ -9,7 +9,7 @@ import type { Realm } from '../realm';
 import { inTransaction, type SessionTokens } from '../sessions/session-tokens';
 import type { SessionService } from '../sessions/session.service';
 import type { TokenService } from '../tokens/token.service';
-import type { IssuedTokens } from '../tokens/token.types';
+import type { IssuedTokens, TokenClaims } from '../tokens/token.types';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes';
 import { matchTotpStep, newTotpSecret, otpauthUri } from './totp';
 import { TotpReplayGuard } from './totp-replay-guard';
@@ -40,17 +40,24 @@ export class MfaService {
 
   async enroll(challengeToken: string, meta: RequestMeta): Promise<Enrolment> {
     const claims = this.tokens.verify(challengeToken, 'mfa');
-    const user = await this.usableUser(claims.sub);
+    const user = await this.usableUser(claims, 'auth.mfa_enrol', meta);
     if (user.totpSecret) throw new AccessError('AUTH.MFA_ALREADY_ENROLLED');
     const secret = newTotpSecret();
     const codes = newRecoveryCodes();
-    await inTransaction(this.pool, async (client) => {
-      await client.query('update access.users set totp_pending_secret = $2 where id = $1', [user.id, this.keyring.sealTotpSeed(user.id, secret)]);
+    const current = await inTransaction(this.pool, async (client) => {
+      // Only under the challenge's credentials: a reset committed since the check above wins.
+      const { rowCount } = await client.query(
+        'update access.users set totp_pending_secret = $2 where id = $1 and credential_version = $3',
+        [user.id, this.keyring.sealTotpSeed(user.id, secret), claims.cv],
+      );
+      if (!rowCount) return false;
       await client.query('delete from access.recovery_codes where user_id = $1', [user.id]);
       for (const code of codes) {
         await client.query('insert into access.recovery_codes (user_id, code_digest) values ($1, $2)', [user.id, this.recoveryDigest(user.id, code)]);
       }
+      return true;
     });
+    if (!current) return this.superseded(user, 'auth.mfa_enrol', meta);
     await this.audit.record({ ...meta, realm: this.realm, actorId: user.id, role: user.role, action: 'auth.mfa_enrol', outcome: 'granted', status: 200 });
     const label = this.realm === 'clinic' ? 'OrthoLedger Clinic' : 'OrthoLedger Back Office';
     return { otpauthUri: otpauthUri(secret, label, `user-${user.id.slice(0, 8)}`), recoveryCodes: codes };
@@ -58,7 +65,7 @@ export class MfaService {
 
   async verify(challengeToken: string, factor: { code?: string; recoveryCode?: string }, meta: RequestMeta): Promise<IssuedTokens> {
     const claims = this.tokens.verify(challengeToken, 'mfa');
-    const user = await this.usableUser(claims.sub);
+    const user = await this.usableUser(claims, 'auth.mfa_verify', meta);
     const sealed = user.totpSecret ?? user.totpPendingSecret;
     if (!sealed) throw new AccessError('AUTH.MFA_NOT_ENROLLED');
     const now = this.clock.now();
@@ -88,19 +95,23 @@ export class MfaService {
     }
 
     const issued = await inTransaction(this.pool, async (client) => {
-      await client.query(
+      // Only under the challenge's credentials: the row lock orders this against a concurrent reset,
+      // which then either finds this session to end or has already moved the version.
+      const { rowCount } = await client.query(
         `update access.users set failed_attempts = 0,
            totp_secret = coalesce(totp_secret, totp_pending_secret), totp_pending_secret = null,
            totp_enrolled_at = coalesce(totp_enrolled_at, $2)
-         where id = $1`,
-        [user.id, now],
+         where id = $1 and credential_version = $3`,
+        [user.id, now, claims.cv],
       );
+      if (!rowCount) return undefined;
       const session = await this.sessions.open(client, user, { mfa: true, challengeId: claims.jti }).catch((error: { code?: string }) => {
         if (error.code === '23505') throw new AccessError('AUTH.INVALID_MFA', 'challenge already used');
         throw error;
       });
       return this.sessionTokens.issue(client, user, session, now);
     });
+    if (!issued) return this.superseded(user, 'auth.mfa_verify', meta);
     await this.audit.record({ ...base, sessionId: issued.sessionId, outcome: 'granted', status: 200, reason: factor.code !== undefined ? 'totp' : 'recovery_code' });
     return issued;
   }
@@ -109,12 +120,23 @@ export class MfaService {
     return this.keyring.lookup(`recovery:${userId}`, normaliseRecoveryCode(code));
   }
 
-  /** Disabled or locked accounts get the same refusal as a wrong code. */
-  private async usableUser(userId: string): Promise<UserRecord> {
-    const { rows } = await this.pool.query('select * from access.users where id = $1 and realm = $2', [userId, this.realm]);
+  /** Disabled or locked accounts, and challenges from before the credentials last changed, get the same refusal as a wrong code. */
+  private async usableUser(claims: TokenClaims, action: string, meta: RequestMeta): Promise<UserRecord> {
+    const { rows } = await this.pool.query('select * from access.users where id = $1 and realm = $2', [claims.sub, this.realm]);
     const user = rows[0] ? userFromRow(rows[0]) : undefined;
     const now = this.clock.now();
     if (!user || user.disabledAt || (user.lockedUntil && user.lockedUntil > now)) throw new AccessError('AUTH.INVALID_MFA', 'user not usable');
+    if (user.credentialVersion !== claims.cv) return this.superseded(user, action, meta);
     return user;
+  }
+
+  /**
+   * A challenge issued before a password change or reset, an MFA reset, a role change or disable
+   * (see SessionService.revokeAllForUser): the caller gets the expired-challenge answer, the audit
+   * log the reason.
+   */
+  private async superseded(user: UserRecord, action: string, meta: RequestMeta): Promise<never> {
+    await this.audit.record({ ...meta, realm: this.realm, actorId: user.id, role: user.role, action, outcome: 'denied', status: 401, reason: 'challenge_superseded' });
+    throw new AccessError('AUTH.INVALID_MFA', 'challenge superseded');
   }
 }

@@ -7,6 +7,8 @@ import type { Condition, PolicyDocument } from '../policy/policy.types';
  *
  * Named networks and windows ('clinic', 'backoffice') are deployment parameters:
  * ACCESS_NETWORKS_<REALM> (CIDR list) and ACCESS_HOURS_<REALM> ('mon-fri 07:00-19:00 Europe/Berlin').
+ * The realm's network is also enforced for every request by the network gate, before this policy
+ * (and before sign-in); the `ip_allowlist` conditions below stay as the policy's own statement of it.
  * The treating-orthodontist rule for approvals lives in the domain (it needs the case's state).
  */
 const clinic: readonly Condition[] = [

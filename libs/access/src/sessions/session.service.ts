@@ -126,9 +126,14 @@ export class SessionService {
     return (rowCount ?? 0) > 0;
   }
 
+  /**
+   * Ends every session of the user and every sign-in in progress: the credential version moves in
+   * the same statement, so an MFA challenge issued before it can no longer enrol or open a session.
+   */
   async revokeAllForUser(userId: string, reason: SessionEndReason, client: Queryable = this.pool): Promise<number> {
     const { rowCount } = await client.query(
-      'update access.sessions set revoked_at = $2, revoked_reason = $3 where user_id = $1 and revoked_at is null',
+      `with challenges as (update access.users set credential_version = credential_version + 1 where id = $1)
+       update access.sessions set revoked_at = $2, revoked_reason = $3 where user_id = $1 and revoked_at is null`,
       [userId, this.clock.now(), reason],
     );
     return rowCount ?? 0;

@@ -96,7 +96,7 @@ export function claimsValid(claims: Partial<TokenClaims>, typ: TokenType, realm:
   if (!isUuid(claims.sub) || !isUuid(claims.jti)) return false;
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || typeof claims.nbf !== 'number') return false;
   if (claims.exp - claims.iat > maxLifetime || claims.nbf < claims.iat) return false;
-  if (typ === 'mfa') return true;
+  if (typ === 'mfa') return Number.isSafeInteger(claims.cv);
   if (!isUuid(claims.sid)) return false;
   if (typ === 'access') {
     if (claims.mfa !== true || !isRole(claims.role) || !roleBelongsTo(claims.role, realm)) return false;

@@ -19,6 +19,8 @@ export interface TokenClaims {
   readonly mfa?: boolean;
   /** mfa challenge only: the user has no second factor yet and must enrol. */
   readonly enrol?: boolean;
+  /** mfa challenge only: the user's credential version at the password check (refused once it has moved). */
+  readonly cv?: number;
 }
 
 export interface IssuedTokens {
