@@ -1,8 +1,9 @@
-import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { Command, SubCommand } from 'nest-commander';
 import { PostgresEventStore, positionToString, verifyStreams } from '@ortholedger/event-store';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
+import { CommandGroup } from '../command-group';
 
 @SubCommand({ name: 'stats', description: 'streams, events and the head position of $all' })
 export class EventsStatsCommand extends JsonCommand {
@@ -43,8 +44,4 @@ export class EventsVerifyCommand extends JsonCommand {
 }
 
 @Command({ name: 'events', description: 'inspect and verify the event log', subCommands: [EventsStatsCommand, EventsVerifyCommand] })
-export class EventsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class EventsCommand extends CommandGroup {}

@@ -1,11 +1,12 @@
 import { AuditService, AuditStore, isUuid, SecretKeyring, systemClock } from '@ortholedger/access';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
 import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
 import { cliActor, operatingSystemUser } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
+import { CommandGroup } from '../command-group';
 
 /** Key operations run as the schema owner: re-wrap rewrites wrapped keys, which the app role may not. */
 async function vault(runtime: CliRuntime) {
@@ -119,11 +120,7 @@ export class KeysRetireMasterCommand extends JsonCommand {
   description: 'data keys: re-wrap, master key rotation, crypto-shredding',
   subCommands: [KeysRewrapCommand, KeysEraseSubjectCommand, KeysRotateMasterCommand, KeysRetireMasterCommand],
 })
-export class KeysCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class KeysCommand extends CommandGroup {}
 
 /** Providers to add to CliModule. */
 export const keysCommands = [KeysCommand, KeysRewrapCommand, KeysEraseSubjectCommand, KeysRotateMasterCommand, KeysRetireMasterCommand];

@@ -1,4 +1,4 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
 import { catchUp, LockSession, lockName, type Projection, ProjectionHost, ProjectionRunner, projectionStatuses, rebuild } from '@ortholedger/read-models';
 import { CliRuntime } from '../../cli-runtime.service';
 import { integerIn, JsonCommand } from '../../output/options';
@@ -6,6 +6,7 @@ import { print } from '../../output/output';
 import { createProgress, type Progress } from '../../output/progress';
 import { projectionsContext } from './projections.context';
 import { formatStatuses } from './status-table';
+import { CommandGroup } from '../command-group';
 
 @SubCommand({ name: 'list', description: 'the read models, their tables and projector versions' })
 export class ProjectionsListCommand extends JsonCommand {
@@ -147,11 +148,7 @@ export class ProjectionsRunCommand extends JsonCommand {
   description: 'read models: list, status and lag, rebuild into shadow tables and swap, run a projection worker',
   subCommands: [ProjectionsListCommand, ProjectionsStatusCommand, ProjectionsRebuildCommand, ProjectionsRunCommand],
 })
-export class ProjectionsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class ProjectionsCommand extends CommandGroup {}
 
 /** Providers to add to CliModule. */
 export const projectionsCommands = [ProjectionsCommand, ProjectionsListCommand, ProjectionsStatusCommand, ProjectionsRebuildCommand, ProjectionsRunCommand];

@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
 import { createIdentityServices, type IdentityServices, isRealm, isUuid, type Realm, type Role } from '@ortholedger/access';
 import { cliActor } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { fail, print } from '../../output/output';
+import { CommandGroup } from '../command-group';
 
 interface UserOptions {
   json?: boolean;
@@ -112,10 +113,6 @@ export const UsersUnlockCommand = changeCommand('unlock', 'lift a lock-out after
   description: 'identity administration (audited)',
   subCommands: [UsersCreateCommand, UsersAddClinicCommand, UsersDisableCommand, UsersResetMfaCommand, UsersUnlockCommand],
 })
-export class UsersCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class UsersCommand extends CommandGroup {}
 
 export const USERS_COMMANDS = [UsersCommand, UsersCreateCommand, UsersAddClinicCommand, UsersDisableCommand, UsersResetMfaCommand, UsersUnlockCommand];
