@@ -3,7 +3,7 @@ import { Command, Option, SubCommand } from 'nest-commander';
 import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
 import { cliActor, operatingSystemUser } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
-import { JsonCommand } from '../../output/options';
+import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
 import { CommandGroup } from '../command-group';
@@ -108,10 +108,11 @@ export class KeysRetireMasterCommand extends JsonCommand {
     super();
   }
 
-  async run([version]: string[], options: { json?: boolean }): Promise<void> {
+  async run([value]: string[], options: { json?: boolean }): Promise<void> {
+    const version = integerIn('<version>', 1, 2 ** 31 - 1, value); // before the database is opened
     const { vault: keys } = await vault(this.runtime);
-    await keys.retireLocalMasterKey(Number(version));
-    print(!!options.json, { retired: Number(version) }, () => `master key version ${version} retired`);
+    await keys.retireLocalMasterKey(version);
+    print(!!options.json, { retired: version }, () => `master key version ${version} retired`);
   }
 }
 

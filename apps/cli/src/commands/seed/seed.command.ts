@@ -69,7 +69,7 @@ export class SeedCommand extends JsonCommand {
 
   @Option({ flags: '--clinics <n>', description: 'synthetic clinics to spread patients over (default: one per 2,000 patients)' })
   clinics(value: string): number {
-    return Math.max(1, integerIn('--clinics', 0, 10_000, value));
+    return integerIn('--clinics', 1, 10_000, value);
   }
 
   @Option({ flags: '--clinic-id <uuid>', description: 'seed into an existing clinic (with --clinicians)' })
@@ -98,7 +98,7 @@ export class SeedCommand extends JsonCommand {
 
   @Option({ flags: '--concurrency <n>', description: 'parallel writers (default 8)' })
   concurrency(value: string): number {
-    return Math.max(1, integerIn('--concurrency', 0, 64, value));
+    return integerIn('--concurrency', 1, 64, value);
   }
 }
 
