@@ -67,15 +67,20 @@ export class ProjectionsRebuildCommand extends JsonCommand {
         batchSize: options.batchSize,
         log: this.cli.logger,
         onProgress: (p) => {
-          progress ??= createProgress(`rebuild ${p.projections.join(',')}`, p.total, { json: options.json });
+          progress ??= createProgress(`rebuild ${p.projections.join(',')}`, p.total, { json: options.json, start: p.resumedAt });
           progress.update(p.done, p.total);
         },
       });
       progress?.stop();
-      const rate = report.seconds > 0 ? Math.round(report.events / report.seconds) : report.events;
+      // The speed of this run: events an interrupted run had already read are not counted.
+      const rate = report.seconds > 0 ? Math.round(report.eventsThisRun / report.seconds) : report.eventsThisRun;
+      const took = `in ${report.seconds.toFixed(1)} s (${rate}/s)`;
       print(!!options.json, { ...report, eventsPerSecond: rate }, () =>
-        `rebuilt ${report.projections.join(', ')}: ${report.events} events in ${report.seconds.toFixed(1)} s (${rate}/s)` +
-        `${report.resumed.length ? `, resumed ${report.resumed.join(', ')}` : ''}; swapped in`,
+        `rebuilt ${report.projections.join(', ')}: ` +
+        (report.resumedAt > 0
+          ? `${report.events} events; resumed ${report.resumed.join(', ')} at ${report.resumedAt}, ${report.eventsThisRun} events in this run ${took}`
+          : `${report.events} events ${took}${report.resumed.length ? `, resumed ${report.resumed.join(', ')}` : ''}`) +
+        '; swapped in',
       );
     } finally {
       progress?.stop();
