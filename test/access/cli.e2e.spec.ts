@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Module } from '@nestjs/common';
@@ -161,5 +162,29 @@ describe('CLI: users and audit commands', () => {
       ok: false, checked: 1, brokenAt: 2, problem: 'hash_mismatch', head: { seq: 1005 }, scanned: 5, breakCount: 3,
       breaks: [{ at: 2, problem: 'hash_mismatch' }, { at: 4, problem: 'missing_row', through: 1003 }, { at: 1005, problem: 'hash_mismatch' }],
     });
+  });
+
+  it('users create names the field that is wrong (code and detail), never a value typed, and creates nothing', async () => {
+    const bin = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [path.resolve(__dirname, '../../bin/ortholedger.js'), ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } })
+        .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const clinicId = (await cli('users', 'add-clinic', '--name', 'Detail Clinic')).out.trim();
+    const email = 'maria.lopez@example.test';
+    const users = async () => (await db.pools.owner.query<{ n: number }>('select count(*)::int as n from access.users')).rows[0].n;
+    const before = await users();
+    const cases: [string[], string][] = [
+      [['--realm', 'clinc', '--role', 'dentist', '--email', email, '--clinic', clinicId], '(realm)'],
+      [['--realm', 'clinic', '--role', 'dentst', '--email', email, '--clinic', clinicId], '(role)'],
+      [['--realm', 'backoffice', '--role', 'dentist', '--email', email], '(role outside realm)'],
+      [['--realm', 'clinic', '--role', 'dentist', '--email', 'maria.lopez', '--clinic', clinicId], '(email)'],
+      [['--realm', 'clinic', '--role', 'dentist', '--email', email], '(clinic (a clinic realm user needs a clinic id))'],
+      [['--realm', 'clinic', '--role', 'dentist', '--email', email, '--clinic', randomUUID()], '(unknown clinic)'],
+    ];
+    for (const [args, detail] of cases) {
+      const result = await bin('users', 'create', ...args);
+      expect([result.code, result.stderr.trim()]).toEqual([1, `error: ACCESS.INVALID_USER: Invalid user definition ${detail}`]);
+      expect(result.stdout).toBe('');
+    }
+    expect(await users()).toBe(before);
   });
 });

@@ -48,7 +48,24 @@ describe('ortholedger db / events', () => {
     await store.appendToStream(stream, [event(), event(), event()], { expectedRevision: 'no_stream' });
     const stats = await cli(db, 'events', 'stats', '--json');
     expect(stats.code).toBe(0);
-    expect(JSON.parse(stats.stdout)).toMatchObject({ streams: 1, events: 3, head: expect.stringMatching(/^\d+\/\d+$/) });
+    expect(JSON.parse(stats.stdout)).toMatchObject({ streams: 1, events: 3, head: expect.stringMatching(/^\d+\/\d+$/), eventStore: 'postgres' });
+  });
+
+  it('with EVENT_STORE=eventstoredb, stats asks EventStoreDB and verify refuses: neither reports the Postgres tables as the log', async () => {
+    // Nothing listens on port 1: stats must fail reaching the configured store rather than count the Postgres tables.
+    const esdb = { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' };
+    const stats = await run(process.execPath, [BIN, 'events', 'stats', '--json'], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...esdb } }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect([stats.code, stats.stdout]).toEqual([1, '']);
+    expect(stats.stderr).toContain('127.0.0.1:1');
+    const verify = await run(process.execPath, [BIN, 'events', 'verify', '--json'], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...esdb } }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect([verify.code, verify.stdout]).toEqual([1, '']);
+    expect(verify.stderr).toContain('events verify checks the Postgres event store; EVENT_STORE=eventstoredb');
   });
 
   it('events verify passes, then exits 1 naming the stream after a superuser removes an event', async () => {

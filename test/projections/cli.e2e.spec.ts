@@ -48,6 +48,8 @@ describe('ortholedger seed / projections', () => {
     expect(rebuilt.stdout).toMatch(/^rebuilt case_board, case_timeline: \d+ events in [\d.]+ s \(\d+\/s\); swapped in/);
     expect(rebuilt.stderr).toMatch(/rebuild case_board,case_timeline: \d+\/\d+ events \(\d+\/s\)/);
     expect((await cli('projections', 'rebuild', 'nope')).stderr).toContain('unknown projection nope');
+    const mixed = await cli('projections', 'rebuild', '--all', 'nope');
+    expect([mixed.code, mixed.stderr.includes('name projections or pass --all, not both')]).toEqual([1, true]);
     const human = await cli('projections', 'status');
     expect(human.stdout.split('\n')[0]).toMatch(/^projection\s+state\s+position\s+behind\s+seconds\s+last commit$/);
   }, 240_000);

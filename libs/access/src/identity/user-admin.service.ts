@@ -30,6 +30,17 @@ export interface NewUser {
   readonly clinicId?: string;
 }
 
+/** Which field of a new user is wrong, by name only (the detail reaches the CLI's operator; a value may be an e-mail address). */
+function invalidField(input: NewUser): string | undefined {
+  if (!isRealm(input.realm)) return 'realm';
+  if (!isRole(input.role)) return 'role';
+  if (!roleBelongsTo(input.role, input.realm)) return 'role outside realm';
+  if (typeof input.email !== 'string' || !EMAIL.test(input.email.trim())) return 'email';
+  if (input.realm === 'clinic' && !isUuid(input.clinicId)) return 'clinic (a clinic realm user needs a clinic id)';
+  if (input.realm !== 'clinic' && isUuid(input.clinicId)) return 'clinic (back-office users belong to no clinic)';
+  return undefined;
+}
+
 /**
  * Account administration for support (admin API) and engineers (CLI). Every change is audited;
  * changes that alter what a user may do end their sessions in the same transaction.
@@ -52,10 +63,8 @@ export class UserAdminService {
   }
 
   async createUser(input: NewUser, actor: Actor): Promise<{ user: UserView; oneTimePassword: string }> {
-    if (!isRealm(input.realm) || !isRole(input.role) || !roleBelongsTo(input.role, input.realm) || !EMAIL.test(input.email.trim())) {
-      throw new AccessError('ACCESS.INVALID_USER', 'realm/role/email');
-    }
-    if ((input.realm === 'clinic') !== isUuid(input.clinicId)) throw new AccessError('ACCESS.INVALID_USER', 'clinic');
+    const invalid = invalidField(input);
+    if (invalid) throw new AccessError('ACCESS.INVALID_USER', invalid);
     await this.assertMayManage(actor, input.role, 'users.create');
     if (input.clinicId) {
       const { rowCount } = await this.pool.query('select 1 from access.clinics where id = $1', [input.clinicId]);

@@ -26,6 +26,15 @@ export interface ErasureReport {
 const REASON = /^[a-z][a-z0-9_]{2,40}(:[A-Za-z0-9._-]{1,64})?$/;
 const ACTOR = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 
+/** The checks of eraseSubject that need no database, for callers that must refuse bad input before they record anything. */
+export function assertErasureRequest(subjectId: string, reason: string, actor: string): void {
+  if (!isUuid(subjectId)) throw new CryptoInputError('subjectId must be a UUID');
+  if (!REASON.test(reason)) {
+    throw new CryptoInputError('reason must be a code with an optional reference, e.g. gdpr_art17 or gdpr_art17:TICKET-123 (no free text)');
+  }
+  if (!ACTOR.test(actor)) throw new CryptoInputError('actor must be a user id or a system name');
+}
+
 interface Row {
   kind: 'data' | 'root';
   id: string;
@@ -97,11 +106,7 @@ export class KeyVault {
    * no keys filed under it is refused (nothing written); erasing an erased subject again is allowed.
    */
   async eraseSubject(subjectId: string, reason: string, actor: string): Promise<ErasureReport> {
-    if (!isUuid(subjectId)) throw new CryptoInputError('subjectId must be a UUID');
-    if (!REASON.test(reason)) {
-      throw new CryptoInputError('reason must be a code with an optional reference, e.g. gdpr_art17 or gdpr_art17:TICKET-123 (no free text)');
-    }
-    if (!ACTOR.test(actor)) throw new CryptoInputError('actor must be a user id or a system name');
+    assertErasureRequest(subjectId, reason, actor);
     const subject = subjectId.toLowerCase();
     // A case id, a typo or a patient of another deployment files no keys: refuse rather than report "erased".
     if ((await this.store.streamsOfSubject(subject)).length === 0) {

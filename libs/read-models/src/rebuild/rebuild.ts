@@ -17,6 +17,8 @@ export interface RebuildProgress {
   readonly done: number;
   /** Events in the log when last asked. */
   readonly total: number;
+  /** Where this run began: events already in the shadow tables from an interrupted run (0 when none was resumed). */
+  readonly resumedAt: number;
   readonly phase: 'catch-up' | 'swap' | 'done';
 }
 
@@ -39,7 +41,12 @@ export interface RebuildOptions {
 export interface RebuildReport {
   readonly projections: readonly string[];
   readonly resumed: readonly string[];
+  /** Events in the rebuilt read models, whichever run read them. */
   readonly events: number;
+  /** Events already in the shadow tables when this run began (an interrupted run's), 0 when it started afresh. */
+  readonly resumedAt: number;
+  /** Events this run read: `events - resumedAt`; with `seconds`, the speed of this run. */
+  readonly eventsThisRun: number;
   readonly seconds: number;
   readonly swapped: boolean;
 }
@@ -69,10 +76,11 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
     }
     const runner = new ProjectionRunner({ db: options.db, source: options.source, projections: options.projections, target: 'shadow', batchSize: options.batchSize ?? 2000, log: options.log, faults: options.faults });
     await runner.init();
+    const resumedAt = Math.min(...names.map((n) => runner.checkpoint(n)?.eventsSeen ?? 0));
     let total = (await options.source.stats()).events;
     const progress = (phase: RebuildProgress['phase']) => {
       const done = Math.min(...names.map((n) => runner.checkpoint(n)?.eventsSeen ?? total));
-      options.onProgress?.({ projections: names, done, total: Math.max(total, done), phase });
+      options.onProgress?.({ projections: names, done, total: Math.max(total, done), resumedAt, phase });
     };
     progress('catch-up');
     let batches = 0;
@@ -84,7 +92,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
         progress('catch-up');
       },
     });
-    if (options.signal?.aborted) return { projections: names, resumed, events: 0, seconds: (Date.now() - started) / 1000, swapped: false };
+    if (options.signal?.aborted) return { projections: names, resumed, events: 0, resumedAt, eventsThisRun: 0, seconds: (Date.now() - started) / 1000, swapped: false };
     if (runner.failures.size > 0) {
       const [name, failure] = [...runner.failures][0];
       throw Object.assign(new Error(`rebuild of ${name} stopped: ${failure.detail}`), { code: failure.code });
@@ -94,7 +102,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
     await swap(options, runner);
     progress('done');
     const events = Math.min(...names.map((n) => runner.checkpoint(n)?.eventsSeen ?? 0));
-    return { projections: names, resumed, events, seconds: (Date.now() - started) / 1000, swapped: true };
+    return { projections: names, resumed, events, resumedAt, eventsThisRun: events - resumedAt, seconds: (Date.now() - started) / 1000, swapped: true };
   } finally {
     await session.close();
   }

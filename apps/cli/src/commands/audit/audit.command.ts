@@ -1,11 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
 import { auditHead, SecretKeyring, verifyAuditChain } from '@ortholedger/access';
 import { createKeyProvider } from '@ortholedger/crypto';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
+import { CommandGroup } from '../command-group';
 
 abstract class AuditSubCommand extends JsonCommand {
   // @Inject: subclasses declare no constructor, so the type metadata would not reach Nest.
@@ -60,10 +61,6 @@ export class AuditHeadCommand extends AuditSubCommand {
 }
 
 @Command({ name: 'audit', description: 'the tamper-evident audit log', subCommands: [AuditVerifyCommand, AuditHeadCommand] })
-export class AuditCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class AuditCommand extends CommandGroup {}
 
 export const AUDIT_COMMANDS = [AuditCommand, AuditVerifyCommand, AuditHeadCommand];

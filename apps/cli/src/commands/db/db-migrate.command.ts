@@ -1,8 +1,9 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
 import { migrateToLatest, purgeIdempotencyRecords } from '@ortholedger/platform';
 import { CliRuntime } from '../../cli-runtime.service';
 import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
+import { CommandGroup } from '../command-group';
 
 @SubCommand({ name: 'migrate', description: 'apply pending database migrations (as the schema owner)' })
 export class DbMigrateCommand extends JsonCommand {
@@ -40,8 +41,4 @@ export class DbPurgeIdempotencyCommand extends JsonCommand {
 }
 
 @Command({ name: 'db', description: 'database operations', subCommands: [DbMigrateCommand, DbPurgeIdempotencyCommand] })
-export class DbCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class DbCommand extends CommandGroup {}

@@ -1,18 +1,13 @@
-import { AuditService, AuditStore, isUuid, SecretKeyring, systemClock } from '@ortholedger/access';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { createKeyProvider, KeyVault, LocalKeyProvider } from '@ortholedger/crypto';
-import { cliActor, operatingSystemUser } from '../../cli-actor';
+import { isUuid } from '@ortholedger/access';
+import { Command, Option, SubCommand } from 'nest-commander';
+import { assertErasureRequest, LocalKeyProvider, type RewrapProgress } from '@ortholedger/crypto';
+import { operatingSystemUser } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
-import { JsonCommand } from '../../output/options';
+import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
-
-/** Key operations run as the schema owner: re-wrap rewrites wrapped keys, which the app role may not. */
-async function vault(runtime: CliRuntime) {
-  const rt = await runtime.get();
-  const provider = createKeyProvider(rt.config);
-  return { provider, vault: new KeyVault({ pool: rt.pools.owner, provider }) };
-}
+import { CommandGroup } from '../command-group';
+import { audited, type KeyAuditRow, keyTools } from './key-audit';
 
 @SubCommand({ name: 'rewrap', description: 're-wrap every data key under the current master key (resumable; events are not touched)' })
 export class KeysRewrapCommand extends JsonCommand {
@@ -21,14 +16,23 @@ export class KeysRewrapCommand extends JsonCommand {
   }
 
   async run(_params: string[], options: { json?: boolean }): Promise<void> {
-    const { vault: keys } = await vault(this.runtime);
+    // Re-wrap rewrites wrapped keys, which only the schema owner may.
+    const tools = await keyTools(this.runtime, 'owner');
     let progress: ReturnType<typeof createProgress> | undefined;
-    const report = await keys.rewrapAll({
-      onProgress: (p) => {
-        progress ??= createProgress('keys rewrap', p.total, { json: options.json, unit: 'keys' });
-        progress.update(p.done + p.skipped, p.total);
-      },
-    });
+    let reached: RewrapProgress = { total: 0, done: 0, skipped: 0 };
+    const report = await audited(
+      tools,
+      { action: 'keys.rewrap' },
+      () =>
+        tools.vault.rewrapAll({
+          onProgress: (p) => {
+            reached = p;
+            progress ??= createProgress('keys rewrap', p.total, { json: options.json, unit: 'keys' });
+            progress.update(p.done + p.skipped, p.total);
+          },
+        }),
+      () => ({ ...reached }),
+    );
     progress?.stop();
     print(!!options.json, report, () =>
       report.total === 0
@@ -50,27 +54,18 @@ export class KeysEraseSubjectCommand extends JsonCommand {
 
   async run([patientId]: string[], options: { json?: boolean; reason?: string; actor?: string }): Promise<void> {
     if (!options.reason) throw new Error('--reason is required (a code such as gdpr_art17 or gdpr_art17:TICKET-123)');
-    const rt = await this.runtime.get();
-    // The app role may erase (keyvault.erase_subject); only re-wrapping needs the owner.
-    const provider = createKeyProvider(rt.config);
-    const keys = new KeyVault({ pool: rt.pools.app, provider });
+    // Refused input is refused before anything is recorded: the audit log is append-only.
+    if (options.actor !== undefined && !isUuid(options.actor)) throw new Error('--actor must be the user id (UUID) of who requested the erasure');
     const actor = options.actor ?? `cli:${operatingSystemUser()}`;
-    // In the chained audit log as well as the keyvault's own erasure record: granted before it acts, an error row if it fails.
-    // Only the chain key is needed (not the APIs' JWT keys or network settings): an erasure job runs with database and KMS settings.
-    const chain = (await SecretKeyring.load(rt.pools.app, provider)).auditChain;
-    const audit = new AuditService(new AuditStore(rt.pools.app, chain), systemClock, this.runtime.logger);
-    const row = { ...cliActor(), action: 'keys.erase_subject', resourceType: 'patient', ...(isUuid(patientId) ? { resourceId: patientId, patientId } : {}) };
-    await audit.record({ ...row, outcome: 'granted', reason: options.reason });
-    let report: Awaited<ReturnType<KeyVault['eraseSubject']>>;
-    try {
-      report = await keys.eraseSubject(patientId, options.reason, actor);
-    } catch (error) {
-      // The erasure's own error is the one to report, even if its audit row cannot be written.
-      await audit.record({ ...row, outcome: 'error', reason: (error as { code?: string }).code ?? 'failed' }).catch((auditError: { code?: string }) =>
-        this.runtime.logger.error({ code: auditError?.code }, 'keys erase-subject: the error row could not be written to the audit log'),
-      );
-      throw error;
-    }
+    assertErasureRequest(patientId, options.reason, actor);
+    // The app role may erase (keyvault.erase_subject). In the chained audit log as well as the keyvault's own erasure record.
+    // The row's actor is who ran it (the OS user, as for every CLI row); who asked for it is the declared param `requestedBy`.
+    const tools = await keyTools(this.runtime, 'app');
+    const row: KeyAuditRow = {
+      action: 'keys.erase_subject', resourceType: 'patient', resourceId: patientId, patientId, reason: options.reason,
+      ...(options.actor ? { params: { requestedBy: options.actor } } : {}),
+    };
+    const report = await audited(tools, row, () => tools.vault.eraseSubject(patientId, options.reason!, actor));
     print(!!options.json, { subjectId: patientId, actor, reason: options.reason, ...report }, () =>
       `erased subject ${patientId}: ${report.keyVersions} key versions of ${report.streams} streams destroyed (erasure ${report.erasureId})`,
     );
@@ -81,7 +76,7 @@ export class KeysEraseSubjectCommand extends JsonCommand {
     return value;
   }
 
-  @Option({ flags: '--actor <id>', description: 'who requested the erasure (user id); defaults to cli:<os user>' })
+  @Option({ flags: '--actor <userId>', description: 'user id (UUID) of who requested the erasure, kept in the erasure record and the audit row; defaults to cli:<os user>' })
   actor(value: string): string {
     return value;
   }
@@ -94,9 +89,10 @@ export class KeysRotateMasterCommand extends JsonCommand {
   }
 
   async run(_params: string[], options: { json?: boolean }): Promise<void> {
-    const { provider } = await vault(this.runtime);
+    const tools = await keyTools(this.runtime, 'owner');
+    const { provider } = tools;
     if (!(provider instanceof LocalKeyProvider)) throw new Error('with aws-kms, rotate in KMS (or move the alias), then run keys rewrap');
-    const version = provider.rotateMasterKey();
+    const version = await audited(tools, { action: 'keys.rotate_master' }, async () => provider.rotateMasterKey());
     print(!!options.json, { currentVersion: version }, () => `master key version ${version} is now current; run keys rewrap`);
   }
 }
@@ -107,10 +103,11 @@ export class KeysRetireMasterCommand extends JsonCommand {
     super();
   }
 
-  async run([version]: string[], options: { json?: boolean }): Promise<void> {
-    const { vault: keys } = await vault(this.runtime);
-    await keys.retireLocalMasterKey(Number(version));
-    print(!!options.json, { retired: Number(version) }, () => `master key version ${version} retired`);
+  async run([value]: string[], options: { json?: boolean }): Promise<void> {
+    const version = integerIn('<version>', 1, 2 ** 31 - 1, value); // before the database is opened
+    const tools = await keyTools(this.runtime, 'owner');
+    await audited(tools, { action: 'keys.retire_master', params: { version } }, () => tools.vault.retireLocalMasterKey(version));
+    print(!!options.json, { retired: version }, () => `master key version ${version} retired`);
   }
 }
 
@@ -119,11 +116,7 @@ export class KeysRetireMasterCommand extends JsonCommand {
   description: 'data keys: re-wrap, master key rotation, crypto-shredding',
   subCommands: [KeysRewrapCommand, KeysEraseSubjectCommand, KeysRotateMasterCommand, KeysRetireMasterCommand],
 })
-export class KeysCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class KeysCommand extends CommandGroup {}
 
 /** Providers to add to CliModule. */
 export const keysCommands = [KeysCommand, KeysRewrapCommand, KeysEraseSubjectCommand, KeysRotateMasterCommand, KeysRetireMasterCommand];

@@ -1,4 +1,4 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
 import { catchUp, LockSession, lockName, type Projection, ProjectionHost, ProjectionRunner, projectionStatuses, rebuild } from '@ortholedger/read-models';
 import { CliRuntime } from '../../cli-runtime.service';
 import { integerIn, JsonCommand } from '../../output/options';
@@ -6,6 +6,7 @@ import { print } from '../../output/output';
 import { createProgress, type Progress } from '../../output/progress';
 import { projectionsContext } from './projections.context';
 import { formatStatuses } from './status-table';
+import { CommandGroup } from '../command-group';
 
 @SubCommand({ name: 'list', description: 'the read models, their tables and projector versions' })
 export class ProjectionsListCommand extends JsonCommand {
@@ -66,15 +67,20 @@ export class ProjectionsRebuildCommand extends JsonCommand {
         batchSize: options.batchSize,
         log: this.cli.logger,
         onProgress: (p) => {
-          progress ??= createProgress(`rebuild ${p.projections.join(',')}`, p.total, { json: options.json });
+          progress ??= createProgress(`rebuild ${p.projections.join(',')}`, p.total, { json: options.json, start: p.resumedAt });
           progress.update(p.done, p.total);
         },
       });
       progress?.stop();
-      const rate = report.seconds > 0 ? Math.round(report.events / report.seconds) : report.events;
+      // The speed of this run: events an interrupted run had already read are not counted.
+      const rate = report.seconds > 0 ? Math.round(report.eventsThisRun / report.seconds) : report.eventsThisRun;
+      const took = `in ${report.seconds.toFixed(1)} s (${rate}/s)`;
       print(!!options.json, { ...report, eventsPerSecond: rate }, () =>
-        `rebuilt ${report.projections.join(', ')}: ${report.events} events in ${report.seconds.toFixed(1)} s (${rate}/s)` +
-        `${report.resumed.length ? `, resumed ${report.resumed.join(', ')}` : ''}; swapped in`,
+        `rebuilt ${report.projections.join(', ')}: ` +
+        (report.resumedAt > 0
+          ? `${report.events} events; resumed ${report.resumed.join(', ')} at ${report.resumedAt}, ${report.eventsThisRun} events in this run ${took}`
+          : `${report.events} events ${took}${report.resumed.length ? `, resumed ${report.resumed.join(', ')}` : ''}`) +
+        '; swapped in',
       );
     } finally {
       progress?.stop();
@@ -147,11 +153,7 @@ export class ProjectionsRunCommand extends JsonCommand {
   description: 'read models: list, status and lag, rebuild into shadow tables and swap, run a projection worker',
   subCommands: [ProjectionsListCommand, ProjectionsStatusCommand, ProjectionsRebuildCommand, ProjectionsRunCommand],
 })
-export class ProjectionsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class ProjectionsCommand extends CommandGroup {}
 
 /** Providers to add to CliModule. */
 export const projectionsCommands = [ProjectionsCommand, ProjectionsListCommand, ProjectionsStatusCommand, ProjectionsRebuildCommand, ProjectionsRunCommand];

@@ -20,6 +20,8 @@ export async function projectionsContext(cli: CliRuntime) {
     app,
     owner,
     select(names: readonly string[], all: boolean): Projection[] {
+      // `--all nope` would rebuild everything and quietly ignore the name.
+      if (all && names.length > 0) throw new Error('name projections or pass --all, not both');
       if (all) return projections;
       if (names.length === 0) throw new Error('name a projection or pass --all (see `projections list`)');
       // A name given twice is one projection (the swap would otherwise move its shadow table twice and roll back).

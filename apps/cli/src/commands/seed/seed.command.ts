@@ -1,9 +1,11 @@
 import { Command, Option } from 'nest-commander';
+import { createIdentityServices } from '@ortholedger/access';
 import { createAppKeyProvider, createEncryptedEventStore, createRawEventStore } from '@ortholedger/platform';
 import { CliRuntime } from '../../cli-runtime.service';
 import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
+import { existingClinicStaff } from './clinic-staff';
 import { type ClinicStaff, syntheticClinic } from './synthetic-clinic';
 import { type SeedMode, writeClinic } from './seed-writer';
 
@@ -31,14 +33,17 @@ export class SeedCommand extends JsonCommand {
   }
 
   async run(_params: string[], options: SeedOptions): Promise<void> {
+    if (options.clinicId && !options.clinicians) throw new Error('--clinic-id needs --clinicians');
+    if (options.clinicians && !options.clinicId) throw new Error('--clinicians needs --clinic-id');
     const runtime = await this.cli.get();
     if (runtime.config.production) throw new Error('seed writes synthetic data and is refused when NODE_ENV=production');
+    // A real clinic and its users are checked before the first event is appended.
+    const clinics: ClinicStaff[] | undefined = options.clinicId
+      ? [await existingClinicStaff(await createIdentityServices(runtime, { logger: this.cli.logger }), options.clinicId, options.clinicians!)]
+      : undefined;
     const raw = createRawEventStore(runtime);
     const wiring = createEncryptedEventStore(runtime, raw, createAppKeyProvider(runtime), this.cli.logger);
     const patients = options.patients ?? 100;
-    const clinics: ClinicStaff[] | undefined = options.clinicId
-      ? [{ clinicId: options.clinicId, orthodontists: need(options.clinicians), dentists: need(options.clinicians), staff: need(options.clinicians) }]
-      : undefined;
     const progress = createProgress('seed', patients, { json: options.json, unit: 'patients' });
     const started = Date.now();
     try {
@@ -69,7 +74,7 @@ export class SeedCommand extends JsonCommand {
 
   @Option({ flags: '--clinics <n>', description: 'synthetic clinics to spread patients over (default: one per 2,000 patients)' })
   clinics(value: string): number {
-    return Math.max(1, integerIn('--clinics', 0, 10_000, value));
+    return integerIn('--clinics', 1, 10_000, value);
   }
 
   @Option({ flags: '--clinic-id <uuid>', description: 'seed into an existing clinic (with --clinicians)' })
@@ -78,7 +83,7 @@ export class SeedCommand extends JsonCommand {
     return value;
   }
 
-  @Option({ flags: '--clinicians <uuids>', description: 'comma-separated user ids of that clinic to use as treating clinicians' })
+  @Option({ flags: '--clinicians <uuids>', description: "comma-separated ids of that clinic's active users (at least one orthodontist); each acts in their own account's role" })
   clinicians(value: string): string[] {
     const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
     if (ids.length === 0 || ids.some((id) => !/^[0-9a-f-]{36}$/.test(id))) throw new Error('--clinicians must be comma-separated UUIDs');
@@ -98,11 +103,6 @@ export class SeedCommand extends JsonCommand {
 
   @Option({ flags: '--concurrency <n>', description: 'parallel writers (default 8)' })
   concurrency(value: string): number {
-    return Math.max(1, integerIn('--concurrency', 0, 64, value));
+    return integerIn('--concurrency', 1, 64, value);
   }
-}
-
-function need(ids: string[] | undefined): string[] {
-  if (!ids || ids.length === 0) throw new Error('--clinic-id needs --clinicians');
-  return ids;
 }

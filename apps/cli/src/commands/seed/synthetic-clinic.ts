@@ -72,7 +72,8 @@ export function* syntheticClinic(options: SeedPlanOptions): Generator<{ patient:
   for (let i = 0; i < options.patients; i++) {
     const clinic = clinics[i % clinics.length];
     const ortho = random.pick(clinic.orthodontists);
-    const registrar = random.chance(0.5) ? random.pick(clinic.staff) : ortho;
+    // A real clinic (seed --clinic-id) may have no staff or no dentist among the clinicians given.
+    const registrar = random.chance(0.5) && clinic.staff.length > 0 ? random.pick(clinic.staff) : ortho;
     const patientId = random.uuid();
     const twin = recent.length > 0 && random.chance(0.03) ? random.pick(recent) : undefined;
     const name = twin ? { ...twin.name } : { given: random.pick(GIVEN_NAMES), family: random.pick(FAMILY_NAMES) };
@@ -85,7 +86,7 @@ export function* syntheticClinic(options: SeedPlanOptions): Generator<{ patient:
     const [city, country] = random.pick(CITIES);
     const typo = random.chance(0.05);
     const registeredName = typo ? { given: name.given, family: misspell(name.family, random) } : name;
-    const careTeam = [ortho, ...(random.chance(0.3) ? [random.pick(clinic.dentists)] : [])];
+    const careTeam = [ortho, ...(random.chance(0.3) && clinic.dentists.length > 0 ? [random.pick(clinic.dentists)] : [])];
     const ctx = (userId: string, role: Role, minutes = 1): CommandContext => ({ actor: { userId, role, clinicId: clinic.clinicId }, now: tick(minutes) });
     const registrarRole: Role = registrar === ortho ? 'orthodontist' : 'clinic_staff';
 

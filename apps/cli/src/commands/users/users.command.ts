@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { createIdentityServices, type IdentityServices, isRealm, isUuid, type Realm, type Role } from '@ortholedger/access';
+import { Command, Option, SubCommand } from 'nest-commander';
+import { createIdentityServices, type IdentityServices, isAccessError, isRealm, isUuid, type Realm, type Role } from '@ortholedger/access';
 import { cliActor } from '../../cli-actor';
 import { CliRuntime } from '../../cli-runtime.service';
 import { JsonCommand } from '../../output/options';
 import { fail, print } from '../../output/output';
+import { CommandGroup } from '../command-group';
 
 interface UserOptions {
   json?: boolean;
@@ -39,6 +40,19 @@ abstract class UsersSubCommand extends JsonCommand {
     return id;
   }
 
+  /**
+   * An access error as its code, message and detail: the detail names the field that is wrong
+   * (realm, role, email, clinic), never its value, so an e-mail address typed is not echoed.
+   */
+  protected async reportingAccessErrors(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!isAccessError(error)) throw error;
+      fail(`${error.code}: ${error.publicMessage}${error.detail ? ` (${error.detail})` : ''}`);
+    }
+  }
+
   @Option({ flags: '--realm <realm>', description: 'clinic | backoffice' })
   realm(value: string): string {
     return value;
@@ -48,13 +62,15 @@ abstract class UsersSubCommand extends JsonCommand {
 @SubCommand({ name: 'create', description: 'create a user; prints a one-time password (change at first sign-in)' })
 export class UsersCreateCommand extends UsersSubCommand {
   async run(_params: string[], options: UserOptions): Promise<void> {
-    if (!isRealm(options.realm) || !options.role || !options.email) return fail('--realm, --role and --email are required');
+    if (!options.realm || !options.role || !options.email) return fail('--realm, --role and --email are required');
     const identity = await this.identity();
-    const { user, oneTimePassword } = await identity.users.createUser(
-      { realm: options.realm as Realm, role: options.role as Role, email: options.email, clinicId: options.clinic },
-      cliActor(),
-    );
-    print(!!options.json, { user, oneTimePassword }, () => `created ${user.role} ${user.id}\none-time password: ${oneTimePassword}`);
+    await this.reportingAccessErrors(async () => {
+      const { user, oneTimePassword } = await identity.users.createUser(
+        { realm: options.realm as Realm, role: options.role as Role, email: options.email!, clinicId: options.clinic },
+        cliActor(),
+      );
+      print(!!options.json, { user, oneTimePassword }, () => `created ${user.role} ${user.id}\none-time password: ${oneTimePassword}`);
+    });
   }
 
   @Option({ flags: '--role <role>', description: 'orthodontist | dentist | clinic_staff | case_coordinator | treatment_planner | support | compliance_officer | platform_admin' })
@@ -77,8 +93,11 @@ export class UsersCreateCommand extends UsersSubCommand {
 export class UsersAddClinicCommand extends UsersSubCommand {
   async run(_params: string[], options: UserOptions): Promise<void> {
     if (!options.name) return fail('--name is required');
-    const id = await (await this.identity()).users.createClinic(options.name, cliActor());
-    print(!!options.json, { clinicId: id }, () => id);
+    const identity = await this.identity();
+    await this.reportingAccessErrors(async () => {
+      const id = await identity.users.createClinic(options.name!, cliActor());
+      print(!!options.json, { clinicId: id }, () => id);
+    });
   }
 
   @Option({ flags: '--name <name>', description: 'display name of the clinic' })
@@ -94,8 +113,10 @@ function changeCommand(name: string, description: string, change: (identity: Ide
       const identity = await this.identity();
       const id = await this.userId(identity, target, options.realm);
       if (!id) return;
-      const result = await change(identity, id);
-      print(!!options.json, result, () => `${name}: done for ${id}`);
+      await this.reportingAccessErrors(async () => {
+        const result = await change(identity, id);
+        print(!!options.json, result, () => `${name}: done for ${id}`);
+      });
     }
   }
   // Distinct class names keep Nest's and commander's diagnostics readable.
@@ -112,10 +133,6 @@ export const UsersUnlockCommand = changeCommand('unlock', 'lift a lock-out after
   description: 'identity administration (audited)',
   subCommands: [UsersCreateCommand, UsersAddClinicCommand, UsersDisableCommand, UsersResetMfaCommand, UsersUnlockCommand],
 })
-export class UsersCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class UsersCommand extends CommandGroup {}
 
 export const USERS_COMMANDS = [UsersCommand, UsersCreateCommand, UsersAddClinicCommand, UsersDisableCommand, UsersResetMfaCommand, UsersUnlockCommand];

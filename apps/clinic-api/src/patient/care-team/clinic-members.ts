@@ -24,7 +24,8 @@ export class UnknownClinic extends Error {
 /** The domain cannot know who exists; this checks care-team candidates and clinics against the identity store. */
 @Injectable()
 export class ClinicMembers {
-  constructor(@Inject(ACCESS_SERVICES) private readonly access: AccessServices) {}
+  // Only the user directory is needed, so the CLI's identity services (no realm) will do as well.
+  constructor(@Inject(ACCESS_SERVICES) private readonly access: Pick<AccessServices, 'users'>) {}
 
   async assertClinicExists(clinicId: string): Promise<void> {
     if (!(await this.access.users.clinicExists(clinicId))) throw new UnknownClinic();
@@ -57,7 +58,7 @@ export class ClinicMembers {
   }
 
   /** The user, if an active account of the clinic realm in this clinic. */
-  private async activeUser(clinicId: string, userId: string) {
+  async activeUser(clinicId: string, userId: string) {
     const user = await this.access.users.get(userId).catch((error: { code?: string }) => {
       if (error?.code === 'ACCESS.USER_NOT_FOUND') return undefined;
       throw error;
