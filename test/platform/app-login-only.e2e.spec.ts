@@ -139,6 +139,9 @@ describe('serving with APP_DATABASE_URL alone', () => {
       );
     const verify = await cli(['audit', 'verify']);
     expect([verify.code, verify.stdout]).toEqual([0, expect.stringMatching(/^ok: /)]);
+    // The projection worker serves with the app login alone.
+    const worker = await cli(['projections', 'run', '--until-caught-up', '--json']);
+    expect(worker.code).toBe(0);
     const migrate = await cli(['db', 'migrate']);
     expect(migrate.code).toBe(1);
     expect(migrate.stderr).toMatch(/needs the schema owner's login \(DATABASE_URL\)/);
@@ -149,9 +152,12 @@ describe('serving with APP_DATABASE_URL alone', () => {
     expect(badLevel.stderr).not.toMatch(/ExceptionHandler|\n\s+at /);
   });
 
-  it('a production API process given the owner login is refused before it connects or migrates', async () => {
+  it.each([
+    ['an API process', ['dist/apps/clinic-api/src/main.js']],
+    ['a projection worker', ['bin/ortholedger.js', 'projections', 'run']],
+  ])('%s in production given the owner login is refused before it connects or migrates', async (_what, args) => {
     const unreachableOwner = `postgres://owner@127.0.0.1:1/${randomUUID().slice(0, 8)}?sslmode=verify-full`;
-    const failure = await run(process.execPath, [path.join(root, 'dist/apps/clinic-api/src/main.js')], {
+    const failure = await run(process.execPath, [path.join(root, args[0]), ...args.slice(1)], {
       cwd: root,
       env: {
         PATH: process.env.PATH, NODE_ENV: 'production', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger', AWS_REGION: 'eu-central-1',

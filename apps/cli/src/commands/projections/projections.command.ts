@@ -111,7 +111,7 @@ export class ProjectionsRunCommand extends JsonCommand {
   }
 
   async run(_params: string[], options: { json?: boolean; untilCaughtUp?: boolean }): Promise<void> {
-    const ctx = await projectionsContext(this.cli);
+    const ctx = await projectionsContext(this.cli, { serving: true });
     try {
       if (options.untilCaughtUp) {
         const session = new LockSession((ctx.runtime.pools.app as unknown as { options: object }).options);

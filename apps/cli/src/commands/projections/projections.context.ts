@@ -3,9 +3,13 @@ import { createRawEventStore } from '@ortholedger/platform';
 import { createOpener, createProjections, DecryptingEventSource, kyselyOver, type Projection, ReadModelKeys } from '@ortholedger/read-models';
 import type { CliRuntime } from '../../cli-runtime.service';
 
-/** What the projections commands need: the log (raw + decrypting), the read-model keys and both pools. */
-export async function projectionsContext(cli: CliRuntime) {
-  const runtime = await cli.get();
+/**
+ * What the projections commands need: the log (raw + decrypting), the read-model keys and both
+ * pools. `serving` (the `projections run` worker) is checked as a serving process: in production it
+ * runs with the app login alone (assertServingConfig).
+ */
+export async function projectionsContext(cli: CliRuntime, options: { serving?: boolean } = {}) {
+  const runtime = await cli.get({ serving: options.serving });
   const provider = createKeyProvider(runtime.config);
   const raw = createRawEventStore(runtime);
   const decrypting = await createOpener(runtime.pools.app, raw, provider);
