@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { clientConfigOf } from './client-config';
 
 interface Armed {
   wait(signal?: AbortSignal): Promise<void>;
@@ -69,7 +70,7 @@ export class LiveWakeups {
   private ensureListening(): Promise<void> {
     if (this.closed || this.client) return Promise.resolve();
     this.connecting ??= (async () => {
-      const client = new pg.Client((this.pool as unknown as { options: pg.ClientConfig }).options);
+      const client = new pg.Client(clientConfigOf(this.pool));
       client.on('notification', () => this.wakeAll());
       client.on('error', () => {
         // The connection died: drop it and reconnect on the next registration; pollers keep working meanwhile.

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { clientConfigOf } from '@ortholedger/event-store';
 import { createDatabasePools, OwnerLoginUnavailable } from './database';
 
 describe('createDatabasePools', () => {
@@ -18,8 +19,13 @@ describe('createDatabasePools', () => {
       expect(typeof options.password).toBe('function');
       await expect((options.password as () => Promise<string>)()).resolves.toBe('token');
       expect(asked).toEqual([url]);
-      // Side connections (LISTEN, advisory-lock sessions) are opened from the pool's settings.
-      expect(typeof (new pg.Client(options) as unknown as { password: unknown }).password).toBe('function');
+      // Side connections (LISTEN, advisory-lock sessions) are opened from a copy of the pool's
+      // settings, where pg-pool keeps the password non-enumerable: a spread loses it, clientConfigOf does not.
+      expect(typeof (new pg.Client({ ...options }) as unknown as { password: unknown }).password).not.toBe('function');
+      const side = clientConfigOf(pools.app, { application_name: 'side' });
+      expect(side).toMatchObject({ host: 'db.example', user: 'app_login', application_name: 'side' });
+      expect(typeof (new pg.Client(side) as unknown as { password: unknown }).password).toBe('function');
+      expect(Object.keys(side)).not.toContain('password'); // still kept out of anything that logs the settings
     } finally {
       await pools.close();
     }

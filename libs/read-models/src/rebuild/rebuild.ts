@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
-import { comparePositions } from '@ortholedger/event-store';
+import { clientConfigOf, comparePositions } from '@ortholedger/event-store';
 import type { ReadModelDatabase } from '../schema/read-model.db';
 import { CheckpointStore } from '../runner/checkpoint-store';
 import type { EventSource } from '../runner/event-source';
@@ -66,7 +66,7 @@ export class RebuildBusy extends Error {
 export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
   const started = Date.now();
   const names = options.projections.map((p) => p.name);
-  const session = new LockSession((options.pool as unknown as { options: pg.ClientConfig }).options);
+  const session = new LockSession(clientConfigOf(options.pool));
   await session.connect();
   try {
     for (const name of names) if (!(await session.tryLock(lockName(name, 'shadow')))) throw new RebuildBusy(name);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { ERASURES_CHANNEL } from '@ortholedger/crypto';
-import { EVENTS_CHANNEL } from '@ortholedger/event-store';
+import { clientConfigOf, EVENTS_CHANNEL } from '@ortholedger/event-store';
 import type { ReadModelDatabase } from '../schema/read-model.db';
 import type { EventSource } from './event-source';
 import { LockSession, lockName } from './lock-session';
@@ -42,7 +42,7 @@ export class ProjectionHost {
   private readonly leftToNewer = new Set<string>();
 
   constructor(private readonly options: ProjectionHostOptions) {
-    const config = (options.pool as unknown as { options: pg.ClientConfig }).options;
+    const config = clientConfigOf(options.pool);
     this.session = new LockSession(config, {
       onNotification: (channel) => {
         if (channel === ERASURES_CHANNEL) this.sweepRequested = true;

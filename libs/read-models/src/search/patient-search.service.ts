@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ERASURES_CHANNEL } from '@ortholedger/crypto';
+import { clientConfigOf } from '@ortholedger/event-store';
 import type { ReadModelKeys } from '../keys/read-model-keys';
 import { DIRECTORY, openDemographics } from '../projections/patient-directory.row';
 import { READ_MODELS_CHANNEL, type RunnerLog } from '../runner/projection-runner';
@@ -183,7 +184,7 @@ export class PatientSearchService {
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ ...(this.pool as unknown as { options: pg.ClientConfig }).options, application_name: 'ortholedger-search' });
+    const client = new pg.Client(clientConfigOf(this.pool, { application_name: 'ortholedger-search' }));
     client.on('notification', (m) => this.onNotification(m.channel, m.payload));
     const lost = () => {
       if (this.listener !== client || this.stopped) return;

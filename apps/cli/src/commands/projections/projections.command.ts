@@ -1,5 +1,6 @@
 import { Command, Option, SubCommand } from 'nest-commander';
 import { catchUp, LockSession, lockName, type Projection, ProjectionHost, ProjectionRunner, projectionStatuses, rebuild } from '@ortholedger/read-models';
+import { clientConfigOf } from '@ortholedger/event-store';
 import { CliRuntime } from '../../cli-runtime.service';
 import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
@@ -114,7 +115,7 @@ export class ProjectionsRunCommand extends JsonCommand {
     const ctx = await projectionsContext(this.cli, { serving: true });
     try {
       if (options.untilCaughtUp) {
-        const session = new LockSession((ctx.runtime.pools.app as unknown as { options: object }).options);
+        const session = new LockSession(clientConfigOf(ctx.runtime.pools.app));
         await session.connect();
         const held: Projection[] = [];
         for (const p of ctx.projections) if (await session.tryLock(lockName(p.name, 'live'))) held.push(p);
