@@ -50,6 +50,7 @@ describe('serving with APP_DATABASE_URL alone', () => {
       await admin.query(`revoke all on access.audit_events from ${strong}`);
       await admin.query(`drop role if exists ${login}`);
       await admin.query(`drop role if exists ${strong}`);
+      await admin.query(`drop role if exists ${strong}_su`);
     } finally {
       await admin.end();
     }
@@ -118,6 +119,14 @@ describe('serving with APP_DATABASE_URL alone', () => {
       await admin.query(`grant insert on access.audit_events to ${strong}`);
       await expect(startRuntime(loadConfig(env(strong)))).rejects.toThrow(/^the application's database login may write the audit log other than through/);
       await admin.query(`revoke insert on access.audit_events from ${strong}`);
+      // Membership of a superuser or role-creating role is as good as being one (SET ROLE).
+      await admin.query(`create role ${strong}_su superuser nologin`);
+      await admin.query(`grant ${strong}_su to ${strong}`);
+      await expect(startRuntime(loadConfig(env(strong)))).rejects.toThrow(/is, or may become, a superuser/);
+      await admin.query(`drop role ${strong}_su`);
+      await admin.query(`alter role ${strong} createrole`);
+      await expect(startRuntime(loadConfig(env(strong)))).rejects.toThrow(/may become, a role that creates roles/);
+      await admin.query(`alter role ${strong} nocreaterole`);
       const runtime = await startRuntime(loadConfig(env(strong)));
       await runtime.stop();
     } finally {

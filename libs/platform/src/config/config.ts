@@ -86,6 +86,9 @@ function postgresUrl(env: Env, name: string, production: boolean): string | unde
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new ConfigError(name, 'must use the postgres:// scheme');
   }
+  // The driver takes the last of a repeated parameter: `sslmode=verify-full&sslmode=disable` would pass a check of the first.
+  const keys = [...parsed.searchParams.keys()];
+  if (new Set(keys).size !== keys.length) throw new ConfigError(name, 'must not repeat a parameter');
   const socket = (parsed.searchParams.get('host') ?? '').startsWith('/');
   if (production && !socket && parsed.searchParams.get('sslmode') !== 'verify-full') {
     throw new ConfigError(name, 'must verify the server over TLS when NODE_ENV=production: add sslmode=verify-full (and sslrootcert=<CA file> unless the system trusts the CA)');
@@ -93,12 +96,20 @@ function postgresUrl(env: Env, name: string, production: boolean): string | unde
   return raw;
 }
 
-/** In production an EventStoreDB connection keeps TLS and certificate checks on (both are the client's defaults). */
+/**
+ * In production an EventStoreDB connection keeps TLS and certificate checks on (both are the
+ * client's defaults). Keys are read as the client reads them (trimmed, lower-cased, without `-` and
+ * `_`: `Tls_`, `t-l-s`), values trimmed; any `false` among repeats is refused (the client takes the last).
+ */
 function eventStoreTls(raw: string | undefined, production: boolean): void {
   if (!raw || !production) return;
-  const query = new URLSearchParams(raw.split('?')[1] ?? '');
-  const off = (key: string) => [...query].some(([k, v]) => k.toLowerCase() === key && v.toLowerCase() === 'false');
-  if (off('tls') || off('tlsverifycert')) {
+  const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
+  const flat = (key: string) => key.trim().toLowerCase().replace(/[_-]/g, '');
+  const off = query.split('&').some((part) => {
+    const [key, value = ''] = part.split('=');
+    return (flat(key) === 'tls' || flat(key) === 'tlsverifycert') && value.trim() === 'false';
+  });
+  if (off) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must keep TLS and certificate verification on when NODE_ENV=production (no tls=false or tlsVerifyCert=false)');
   }
 }

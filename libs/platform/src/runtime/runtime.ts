@@ -36,13 +36,16 @@ export class AppLoginTooPowerful extends Error {
 
 /**
  * What the app pool's connections can do, checked at start-up rather than trusted from the URL
- * (`postgresql://owner@db` is the owner however it is spelt): refused if the role is a superuser or
- * bypasses row security, is (a member of) the owner of a schema, may update, delete or truncate
+ * (`postgresql://owner@db` is the owner however it is spelt): refused if the role is, or is a member
+ * of (may SET ROLE to), a superuser, a role that bypasses row security or one that creates roles;
+ * is (a member of) the owner of a schema; may update, delete or truncate
  * the event log, or may write the audit log or its head other than through the append function.
  */
 export async function assertAppLoginLeastPrivilege(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<Record<string, boolean>>(
-    `select r.rolsuper as superuser, r.rolbypassrls as bypass_rls,
+    `select exists (select 1 from pg_roles s where s.rolsuper and pg_has_role(current_user, s.oid, 'MEMBER')) as superuser,
+            exists (select 1 from pg_roles s where s.rolbypassrls and pg_has_role(current_user, s.oid, 'MEMBER')) as bypass_rls,
+            exists (select 1 from pg_roles s where s.rolcreaterole and pg_has_role(current_user, s.oid, 'MEMBER')) as create_role,
             exists (select 1 from pg_namespace n
                      where n.nspname in ('eventstore', 'access', 'keyvault', 'read_models', 'command_idempotency')
                        and pg_has_role(n.nspowner, 'MEMBER')) as schema_owner,
@@ -53,8 +56,9 @@ export async function assertAppLoginLeastPrivilege(pool: pg.Pool): Promise<void>
   );
   const found = rows[0];
   const reasons = [
-    found?.superuser && 'is a superuser',
-    found?.bypass_rls && 'bypasses row security',
+    found?.superuser && 'is, or may become, a superuser',
+    found?.bypass_rls && 'is, or may become, a role that bypasses row security',
+    found?.create_role && 'is, or may become, a role that creates roles (and so may grant itself the owner)',
     found?.schema_owner && 'is, or is a member of, the owner of the schemas',
     found?.events_writable && 'may update, delete or truncate the event log',
     found?.audit_writable && 'may write the audit log other than through access.append_audit_events',
