@@ -172,4 +172,26 @@ describe('back-office network: every admin-API request from outside ACCESS_NETWO
       await admin.close();
     }
   });
+
+  it('a flood from outside is recorded one by one up to 100 refusals per address and minute, then counted into one row', async () => {
+    const flooder = '198.51.100.77';
+    const before = (await h.auditRows('ip = $1', [flooder])).length;
+    h.clock.advance(60_000); // a minute of its own
+    const burst = await Promise.all(
+      Array.from({ length: 130 }, () => h.admin.inject({ method: 'GET', url: '/no/such/route', remoteAddress: flooder, headers: { 'user-agent': AGENT } })),
+    );
+    expect(burst.every((r) => r.statusCode === 403 && r.json().code === 'ACCESS.DENIED')).toBe(true);
+    let rows = await h.auditRows('ip = $1', [flooder]);
+    expect(rows.length - before).toBe(100);
+    // Another address keeps its own budget meanwhile.
+    await expectRefused(h.admin, { method: 'GET', url: '/no/such/route' }, 'route:GET:unmatched');
+    // The next minute: the 30 unrecorded refusals become one row, and this refusal is recorded again.
+    h.clock.advance(60_000);
+    await h.admin.inject({ method: 'POST', url: '/auth/login', remoteAddress: flooder, payload: {} });
+    rows = await h.auditRows('ip = $1', [flooder]);
+    const summary = rows.filter((r) => r.action === 'network.refusals_unrecorded');
+    expect(summary).toEqual([expect.objectContaining({ realm: 'backoffice', outcome: 'denied', status: 403, reason: 'ip_not_allowed', params: { suppressed: 30 } })]);
+    expect(rows.at(-1)).toMatchObject({ action: 'route:POST:auth.login', reason: 'ip_not_allowed' });
+    expect(rows.length - before).toBe(102);
+  });
 });
