@@ -44,14 +44,14 @@ function careTeamParam(value: unknown): string | undefined {
   return members.join(',');
 }
 
-/** Whether a stored `body.careTeam` value has exactly careTeamParam's shape (sanitiseAuditRecord checks every record). */
+/** Whether a stored `body.careTeam` value is exactly what careTeamParam gives (sanitiseAuditRecord checks every record). */
 export function isCareTeamParam(value: unknown): boolean {
   if (typeof value !== 'string') return false;
-  const members = value.split(',');
-  return members.length <= MAX_TEAM_MEMBERS && members.every((m) => {
-    const [userId, role, extra] = m.split(':');
-    return extra === undefined && isUuid(userId) && (CLINIC_ROLES as readonly string[]).includes(role);
+  const members = value.split(',').map((m) => {
+    const [userId, role, ...extra] = m.split(':');
+    return extra.length > 0 ? { userId, role, extra } : { userId, role };
   });
+  return careTeamParam(members) === value;
 }
 
 /**
