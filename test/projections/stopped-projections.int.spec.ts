@@ -193,6 +193,33 @@ describe('a stopped projection: erasures still reach it, a rebuild brings it bac
       await host.stop();
     }
   }, 90_000);
+
+  it('an interrupted rebuild keeps its shadow tables to resume; an erasure reaches them through the live runner', async () => {
+    const [erased, kept] = [randomUUID(), randomUUID()];
+    await append(erased, 20);
+    await append(kept, 21);
+    const directory = f.projections.find((p) => p.name === 'patient_directory')!;
+    const shadowRows = async (patientId: string) =>
+      Number((await sql<{ n: string }>`select count(*) as n from read_models_shadow.patient_directory where patient_id = ${patientId}::uuid`.execute(f.owner)).rows[0].n);
+    // The rebuild is stopped once it has caught up, before the swap: its shadow stays, both patients
+    // in it, for a resume that may never come.
+    const stop = new AbortController();
+    const report = await rebuild({
+      db: f.owner, pool: f.db.pools.owner, source: f.source, projections: [directory], restart: true, signal: stop.signal,
+      onProgress: (p) => { if (p.total > 0 && p.done >= p.total) stop.abort(); },
+    });
+    expect(report.swapped).toBe(false);
+    expect([await shadowRows(erased), await shadowRows(kept)]).toEqual([1, 1]);
+
+    await f.fx.vault.eraseSubject(erased, 'gdpr_art17', 'test');
+    const alerts: object[] = [];
+    const runner = await f.runner({ projections: [directory], log: { info: () => undefined, warn: () => undefined, error: (o: object) => void alerts.push(o) } });
+    await runner.sweep();
+    expect(alerts).toEqual([]);
+    expect([await shadowRows(erased), await shadowRows(kept)]).toEqual([0, 1]);
+    const handled = await sql<{ n: string }>`select count(*) as n from read_models.projection_erasures where projection = 'patient_directory' and target = 'shadow'`.execute(f.app);
+    expect(Number(handled.rows[0].n)).toBeGreaterThan(0);
+  });
 });
 
 describe('the final drain of a swap (a step inside the caller\'s transaction)', () => {
@@ -220,4 +247,5 @@ describe('the final drain of a swap (a step inside the caller\'s transaction)', 
     expect((error as { code?: string }).code).toBe('40P01');
     expect(runner.active).toEqual(['patient_directory']);
   }, 30_000);
+
 });

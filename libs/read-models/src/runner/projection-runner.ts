@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { comparePositions, type Position, positionToString } from '@ortholedger/event-store';
 import type { ReadModelDatabase } from '../schema/read-model.db';
-import { schemaOf, type Target } from '../schema/tables';
+import { schemaOf, SHADOW_SCHEMA, type Target } from '../schema/tables';
 import { type MemberPlan, planMember } from './batch-plan';
 import { BatchReader } from './batch-reader';
 import { type Checkpoint, CheckpointStore, samePosition } from './checkpoint-store';
@@ -194,10 +194,42 @@ export class ProjectionRunner {
     throw new Error('projection batch could not be applied');
   }
 
-  /** Erasures only (no new events): called when idle and on erasure notifications, for stopped projections too. */
+  /** Erasures only (no new events): called when idle and on erasure notifications, for stopped projections and idle shadows too. */
   async sweep(): Promise<void> {
     if (this.members.size > 0) await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
     await this.sweepStopped();
+    if (this.options.target === 'live') await this.sweepShadows();
+  }
+
+  /**
+   * A rebuild's shadow tables hold patients' rows too, and one that was interrupted (kept to resume)
+   * or stopped may never run again: its own batches sweep erasures only while it runs. So the live
+   * runner sweeps every shadow of its projections (not one refused for a newer version: that is the
+   * newer release's), each in its own transaction with the shadow checkpoint row locked first, as a
+   * rebuild's batch locks it (a running rebuild waits for the sweep, or the sweep for its batch).
+   */
+  private async sweepShadows(): Promise<void> {
+    const projections = this.options.projections.filter((p) => !this.refused.has(p.name));
+    if (projections.length === 0) return;
+    const shadows = await sql<{ projection: string }>`
+      select projection from read_models.projection_checkpoints where target = 'shadow' and projection = any(${projections.map((p) => p.name)}::text[])`.execute(this.options.db);
+    for (const { projection: name } of shadows.rows) {
+      const projection = projections.find((p) => p.name === name)!;
+      try {
+        const erased = await this.options.db.transaction().execute(async (trx) => {
+          if (!(await CheckpointStore.lockMany(trx, [name], 'shadow')).has(name)) return 0; // swapped in meanwhile
+          const tables = await sql<{ ok: boolean }>`
+            select bool_and(to_regclass(${SHADOW_SCHEMA} || '.' || t) is not null) as ok from unnest(${projection.tables}::text[]) as t`.execute(trx);
+          if (!tables.rows[0]?.ok) return 0;
+          const subjects = await sweepErasuresMany(trx, [projection], 'shadow', { db: trx.withSchema(SHADOW_SCHEMA), schema: SHADOW_SCHEMA });
+          return subjects.size;
+        });
+        if (erased > 0) this.log.info({ projection: name, erased }, 'erasures applied to the shadow tables of an unfinished rebuild');
+      } catch (error) {
+        this.log.error({ alert: 'erasure_sweep_failed', projection: name, target: 'shadow', ...describeError(error) }, 'erasures could not be applied to a shadow; retrying on the next sweep');
+        if (isTransient(error)) throw error;
+      }
+    }
   }
 
   /**

@@ -87,4 +87,15 @@ export const readModelMigrations: Record<string, Migration> = {
         .execute(db);
     },
   },
+  /**
+   * The live projection host (app role) sweeps erasures into the shadow tables of an unfinished
+   * rebuild too (ProjectionRunner.sweepShadows): a rebuild that was interrupted or stopped keeps
+   * its shadow to resume, and an erased patient's rows must not wait there for a resume that may
+   * never come. The tables were already granted to the app role; the schema was not.
+   */
+  '0420_app_sweeps_shadow_tables': {
+    async up(db: Kysely<any>) {
+      await sql.raw(`grant usage on schema ${SHADOW_SCHEMA} to ${APP_ROLE}`).execute(db);
+    },
+  },
 };
