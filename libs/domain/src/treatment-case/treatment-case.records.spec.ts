@@ -188,7 +188,7 @@ describe('treatment consent on commands that carry treatment forward', () => {
       given(history.openNoFindings()).when(caseCommand('AttachScan', { ...scanData(), patientConsent }), ortho).thenThrows('TREATMENT_CASE.CONSENT_REQUIRED');
     }
     given(history.openNoFindings()).when(caseCommand('CancelCase', { reason: 'consent withdrawn', patientConsent: { treatment: false } }), ortho).then([
-      { type: 'CaseCancelled', data: { ...newBase, reason: 'consent withdrawn' } },
+      { type: 'CaseCancelled', data: { ...newBase, reason: 'consent withdrawn', voidedOrderIds: [] } },
     ]);
   });
 
