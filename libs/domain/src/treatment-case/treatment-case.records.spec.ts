@@ -91,6 +91,7 @@ describe('RecordClinicalFindings', () => {
       ['VALIDATION.INVALID_VALUE', 'a repeated condition', { conditions: ['spacing', 'spacing'] }],
       ['VALIDATION.INVALID_VALUE', 'conditions that are not a list', { conditions: 'crowding' }],
       ['VALIDATION.REQUIRED', 'an empty diagnosis', { diagnosis: '' }],
+      ['VALIDATION.REQUIRED', 'a diagnosis of zero-width characters only', { diagnosis: '\u200b \u2060' }],
       ['VALIDATION.TOO_LONG', 'an overlong diagnosis', { diagnosis: 'd'.repeat(2001) }],
       ['VALIDATION.INVALID_MEASUREMENT', 'a measurement that is not a number', { measurements: { overjet_mm: '4' } }],
       ['VALIDATION.INVALID_MEASUREMENT', 'an infinite measurement', { measurements: { overjet_mm: Infinity } }],

@@ -126,6 +126,7 @@ describe('StartRefinement', () => {
 
     it('a refinement without a reason', () => {
       given(history.inTreatment()).when(refine(''), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
+      given(history.inTreatment()).when(refine('\u200b'), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
     });
 
     it('a treatment planner', () => {
@@ -194,6 +195,7 @@ describe('CancelCase', () => {
 
   it('refuses a cancellation without a reason', () => {
     given(history.open()).when(cancel('   '), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
+    given(history.open()).when(cancel('\u200b\ufeff'), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
   });
 
   it.each(['clinic_staff', 'case_coordinator'] as const)('refuses a %s', (role) => {
