@@ -92,6 +92,12 @@ describe('CorrectEntry', () => {
         .thenThrows('VALIDATION.REASON_REQUIRED');
     });
 
+    it('a scan corrected to a photo of an arch', () => {
+      given(history.open())
+        .when(correct(ENTRY.scan, { kind: 'photo', arch: 'upper' }), ctxAs('clinic_staff'))
+        .thenThrows('VALIDATION.INVALID_VALUE');
+    });
+
     it('an entry that is not in the case', () => {
       given(history.open())
         .when(correct(entryId(4242), { diagnosis: 'x' }), ctxAs('orthodontist'))

@@ -6,6 +6,7 @@ import { validateCarrier, validateCurrentStage, validateFit, validateTrackingRef
 import type { CorrectableEventType, EntryCorrected } from './treatment-case.events';
 import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
 import {
+  ARCH_SCAN_KIND,
   validateConditions,
   validateDiagnosis,
   validateMalocclusionClass,
@@ -102,6 +103,9 @@ export function decideCorrection(command: CorrectEntry['data'], { state, ctx, ba
       );
     }
     validated[field] = rule.fields[field](replacement[field], state);
+  }
+  if (correctedType === 'ScanAttached' && validated.arch !== undefined && validated.kind !== undefined && validated.kind !== ARCH_SCAN_KIND) {
+    throw new DomainError('VALIDATION.INVALID_VALUE', `arch is given for ${ARCH_SCAN_KIND} scans only, not ${String(validated.kind)}`);
   }
   return { type: 'EntryCorrected', data: { ...base, correctsEntryId, correctedType, reason, replacement: validated } };
 }
