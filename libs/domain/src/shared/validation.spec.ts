@@ -1,4 +1,5 @@
-import { isIsoDate, isIsoTimestamp } from './validation';
+import { DomainError } from './domain-error';
+import { isBlankText, isIsoDate, isIsoTimestamp, requireReason, requireText } from './validation';
 
 describe('date and time guards', () => {
   it.each(['2024-02-29', '2000-02-29', '2023-12-31', '1900-01-01'])('accepts the calendar date %s', (date) => {
@@ -30,4 +31,28 @@ describe('date and time guards', () => {
       expect(isIsoTimestamp(ts)).toBe(false);
     },
   );
+});
+
+describe('blank text', () => {
+  const invisible = ['', ' \t\n', '\u200b', '\u200b \u200c\u200d', '\ufeff', '\u2060', '\u200e\u200f', '\u00ad', '\u0000\u0007', '\u3000\u00a0'];
+  const codeOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as DomainError).code;
+    }
+    return 'accepted';
+  };
+
+  it.each(invisible.map((text) => [JSON.stringify(text), text]))('treats %s as blank', (_label, text) => {
+    expect(isBlankText(text)).toBe(true);
+    expect(codeOf(() => requireText(text, 'diagnosis'))).toBe('VALIDATION.REQUIRED');
+    expect(codeOf(() => requireReason(text))).toBe('VALIDATION.REASON_REQUIRED');
+  });
+
+  it('stores visible text as given, trimmed: invisible characters inside it and its normal form are kept', () => {
+    expect(requireText(' Cre\u0301\u200bche ', 'notes')).toBe('Cre\u0301\u200bche');
+    expect(requireReason('\u200bTypo')).toBe('\u200bTypo');
+    expect(isBlankText('\u0301')).toBe(false);
+  });
 });

@@ -31,8 +31,18 @@ export function requireUuid(value: unknown, field: string): string {
   return value;
 }
 
+/** Format (zero-width, bidi marks), control and white-space characters: invisible, so no content on their own. */
+const INVISIBLE = /[\p{Cf}\p{Cc}\p{White_Space}]/gu;
+
+/**
+ * Text with nothing visible in it: empty once format, control and white-space characters are removed
+ * (trim() keeps U+200B and its kin, so "\u200b" passed as a diagnosis). Only the test strips them:
+ * text with visible content is stored as given, trimmed.
+ */
+export const isBlankText = (value: string): boolean => value.normalize('NFC').replace(INVISIBLE, '') === '';
+
 export function requireText(value: unknown, field: string, maxLength = 200): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (typeof value !== 'string' || isBlankText(value)) {
     throw new DomainError('VALIDATION.REQUIRED', `${field} is required`);
   }
   const text = value.trim();
@@ -47,7 +57,7 @@ export const optionalText = (value: unknown, field: string, maxLength = 200): st
   value === undefined ? undefined : requireText(value, field, maxLength);
 
 export function requireReason(value: unknown, maxLength = 1000): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (typeof value !== 'string' || isBlankText(value)) {
     throw new DomainError('VALIDATION.REASON_REQUIRED', 'a reason is required');
   }
   return requireText(value, 'reason', maxLength);

@@ -8,12 +8,14 @@ import {
   history,
   ids,
   NEW_ENTRY,
+  newBase,
   orderId,
   planContent,
   planId,
   scanId,
   specFor,
 } from '../testing';
+import { foldEvents } from '../shared/decider';
 import type { CaseCommand } from './treatment-case.commands';
 import { treatmentCaseDecider } from './treatment-case.decider';
 
@@ -68,13 +70,16 @@ const EVERY_COMMAND: Array<[Role, CaseCommand]> = [
 describe.each(EVERY_COMMAND.map(([role, command]) => [command.type, role, command] as const))(
   '%s sent by a %s',
   (_type, role, command) => {
-    it('is refused on a completed case', () => {
-      given(history.completed()).when(command, ctxAs(role)).thenThrows('TREATMENT_CASE.CLOSED');
-    });
+    // Corrections are the exception: see 'CorrectEntry on a closed case' below.
+    if (command.type !== 'CorrectEntry') {
+      it('is refused on a completed case', () => {
+        given(history.completed()).when(command, ctxAs(role)).thenThrows('TREATMENT_CASE.CLOSED');
+      });
 
-    it('is refused on a cancelled case', () => {
-      given(history.cancelled()).when(command, ctxAs(role)).thenThrows('TREATMENT_CASE.CLOSED');
-    });
+      it('is refused on a cancelled case', () => {
+        given(history.cancelled()).when(command, ctxAs(role)).thenThrows('TREATMENT_CASE.CLOSED');
+      });
+    }
 
     it('is refused on a case never opened', () => {
       given([]).when(command, ctxAs(role)).thenThrows('TREATMENT_CASE.NOT_OPENED');
@@ -110,4 +115,50 @@ it('refuses re-opening a closed case', () => {
   });
   given(history.completed()).when(reopen, ctxAs('orthodontist')).thenThrows('TREATMENT_CASE.ALREADY_OPENED');
   expect(reopen.data.entryId).toBe(NEW_ENTRY);
+});
+
+describe('CorrectEntry on a closed case', () => {
+  const fixDiagnosis = () =>
+    caseCommand('CorrectEntry', {
+      correctsEntryId: entryId(101),
+      reason: 'Wrong diagnosis entered',
+      replacement: { diagnosis: 'Class II crowding' },
+    });
+  const corrected = {
+    type: 'EntryCorrected' as const,
+    data: {
+      ...newBase,
+      correctsEntryId: entryId(101),
+      correctedType: 'ClinicalFindingsRecorded' as const,
+      reason: 'Wrong diagnosis entered',
+      replacement: { diagnosis: 'Class II crowding' },
+    },
+  };
+
+  it.each([
+    ['completed', history.completed, 'Completed'],
+    ['cancelled', history.cancelled, 'Cancelled'],
+  ] as const)('amends the record of a %s case and leaves it closed', (_label, events, status) => {
+    const written = given(events()).when(fixDiagnosis(), ctxAs('orthodontist')).then([corrected]);
+    const after = foldEvents(treatmentCaseDecider, [...events(), ...written]);
+    expect(after.status).toBe(status);
+  });
+
+  it('remembers the correction: its entry id cannot be reused, and other commands stay refused', () => {
+    const events = [...history.completed(), corrected];
+    given(events).when(fixDiagnosis(), ctxAs('orthodontist')).thenThrows('TREATMENT_CASE.DUPLICATE_ENTRY');
+    given(events)
+      .when(caseCommand('StartRefinement', { reason: 'Relapse' }), ctxAs('orthodontist'))
+      .thenThrows('TREATMENT_CASE.CLOSED');
+  });
+
+  it('keeps the other rules of corrections: role, clinic, routing', () => {
+    given(history.completed()).when(fixDiagnosis(), ctxAs('clinic_staff')).thenThrows('ACCESS.ROLE_NOT_ALLOWED');
+    given(history.completed())
+      .when(fixDiagnosis(), ctxAs('orthodontist', { clinicId: ids.otherClinic }))
+      .thenThrows('ACCESS.CLINIC_MISMATCH');
+    given(history.cancelled())
+      .when({ ...fixDiagnosis(), data: { ...fixDiagnosis().data, caseId: ids.patient } }, ctxAs('orthodontist'))
+      .thenThrows('VALIDATION.ID_MISMATCH');
+  });
 });

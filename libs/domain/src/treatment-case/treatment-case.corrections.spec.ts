@@ -83,6 +83,21 @@ describe('CorrectEntry', () => {
   });
 
   describe('refuses', () => {
+    it('a diagnosis or reason made only of zero-width characters', () => {
+      given(history.open())
+        .when(correct(ENTRY.findings, { diagnosis: '\u200b\u200b' }), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.REQUIRED');
+      given(history.open())
+        .when(correct(ENTRY.findings, { diagnosis: 'Mild crowding' }, '\u200b \ufeff'), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.REASON_REQUIRED');
+    });
+
+    it('a scan corrected to a photo of an arch', () => {
+      given(history.open())
+        .when(correct(ENTRY.scan, { kind: 'photo', arch: 'upper' }), ctxAs('clinic_staff'))
+        .thenThrows('VALIDATION.INVALID_VALUE');
+    });
+
     it('an entry that is not in the case', () => {
       given(history.open())
         .when(correct(entryId(4242), { diagnosis: 'x' }), ctxAs('orthodontist'))

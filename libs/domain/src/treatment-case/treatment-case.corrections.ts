@@ -4,8 +4,9 @@ import { requireReason, requireText, requireUuid } from '../shared/validation';
 import type { CorrectEntry } from './treatment-case.commands';
 import { validateCarrier, validateCurrentStage, validateFit, validateTrackingRef } from './treatment-case.delivery';
 import type { CorrectableEventType, EntryCorrected } from './treatment-case.events';
-import { CLINICIANS, type CaseDecision } from './treatment-case.guards';
+import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
 import {
+  ARCH_SCAN_KIND,
   validateConditions,
   validateDiagnosis,
   validateMalocclusionClass,
@@ -14,9 +15,22 @@ import {
   validateScanArch,
   validateScanKind,
 } from './treatment-case.records';
-import type { ActiveCase } from './treatment-case.state';
+import { isClosed, type ActiveCase, type CaseFacts, type CaseState, type ClosedCase } from './treatment-case.state';
 
-type FieldRule = (value: unknown, state: ActiveCase) => unknown;
+type FieldRule = (value: unknown, state: CaseFacts) => unknown;
+
+/** A correction is decided on an opened case, closed or not. */
+export type CorrectionDecision = Omit<CaseDecision, 'state'> & { state: ActiveCase | ClosedCase };
+
+/**
+ * Records stay amendable after a case is completed or cancelled (HIPAA right to amend, GDPR
+ * rectification). A correction is a new event; it never reopens the case.
+ */
+export function requireRecordedCase(state: CaseState, caseId: string): ActiveCase | ClosedCase {
+  if (!isClosed(state)) return requireActiveCase(state, caseId);
+  if (state.caseId !== caseId) throw new DomainError('VALIDATION.ID_MISMATCH', 'caseId does not match the loaded case');
+  return state;
+}
 
 /**
  * What each kind of entry lets a correction replace, and who may correct it (the roles that
@@ -59,7 +73,7 @@ const isCorrectable = (type: string): type is CorrectableEventType => Object.has
 /** Field names some entry lets a correction replace: the only replacement keys an error may name. */
 const CORRECTABLE_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(CORRECTABLE_ENTRIES).flatMap((rule) => Object.keys(rule.fields)));
 
-export function decideCorrection(command: CorrectEntry['data'], { state, ctx, base }: CaseDecision): EntryCorrected {
+export function decideCorrection(command: CorrectEntry['data'], { state, ctx, base }: CorrectionDecision): EntryCorrected {
   const correctsEntryId = requireUuid(command.correctsEntryId, 'correctsEntryId');
   const correctedType = Object.hasOwn(state.entries, correctsEntryId) ? state.entries[correctsEntryId] : undefined;
   if (!correctedType) {
@@ -89,6 +103,9 @@ export function decideCorrection(command: CorrectEntry['data'], { state, ctx, ba
       );
     }
     validated[field] = rule.fields[field](replacement[field], state);
+  }
+  if (correctedType === 'ScanAttached' && validated.arch !== undefined && validated.kind !== undefined && validated.kind !== ARCH_SCAN_KIND) {
+    throw new DomainError('VALIDATION.INVALID_VALUE', `arch is given for ${ARCH_SCAN_KIND} scans only, not ${String(validated.kind)}`);
   }
   return { type: 'EntryCorrected', data: { ...base, correctsEntryId, correctedType, reason, replacement: validated } };
 }

@@ -10,7 +10,7 @@ import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { requireUuid } from '../shared/validation';
 import type { CaseCommand, CaseCommandType } from './treatment-case.commands';
-import { decideCorrection } from './treatment-case.corrections';
+import { decideCorrection, requireRecordedCase } from './treatment-case.corrections';
 import {
   decideCancellation,
   decideCompletion,
@@ -23,7 +23,7 @@ import type { CaseEvent } from './treatment-case.events';
 import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
 import { decideApproval, decideProposal, decideRevisionRequest } from './treatment-case.planning';
 import { decideFindings, decideOpenCase, decideScan } from './treatment-case.records';
-import { evolveCase, initialCaseState, type CaseState } from './treatment-case.state';
+import { evolveCase, initialCaseState, type CaseFacts, type CaseState } from './treatment-case.state';
 
 /**
  * Role rules that are business rules (who does what in the workflow). Care-team membership,
@@ -56,28 +56,20 @@ export const TREATMENT_CONSENT_REQUIRED: ReadonlySet<CaseCommandType> = new Set<
   'RecordClinicalFindings', 'AttachScan', 'ProposeTreatmentPlan', 'ApprovePlan', 'RequestPlanRevision', 'OrderAligners', 'RecordProgressCheck', 'StartRefinement',
 ]);
 
-/** Refusal order: bad context, role, unknown or closed case, other clinic, reused entry id, then the command's own rules. */
+/**
+ * Refusal order: bad context, role, unknown or closed case, other clinic, reused entry id, then the
+ * command's own rules. A closed case refuses everything but corrections (see requireRecordedCase).
+ */
 export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandContext): CaseEvent[] {
   assertContext(ctx);
   requireRole(ctx, CASE_COMMAND_ROLES[command.type], command.type);
   if (command.type === 'OpenCase') return [decideOpenCase(command.data, state, ctx)];
 
   const caseId = requireUuid(command.data.caseId, 'caseId');
-  const current = requireActiveCase(state, caseId);
-  requireSameClinic(ctx, command.data.patientClinicId ?? current.clinicId);
-  const entryId = requireUuid(command.data.entryId, 'entryId');
-  if (Object.hasOwn(current.entries, entryId)) {
-    throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);
+  if (command.type === 'CorrectEntry') {
+    return [decideCorrection(command.data, prepare(command, requireRecordedCase(state, caseId), caseId, ctx))];
   }
-  if (TREATMENT_CONSENT_REQUIRED.has(command.type) && command.data.patientConsent?.treatment !== true) {
-    throw new DomainError('TREATMENT_CASE.CONSENT_REQUIRED', 'the patient has no active treatment consent');
-  }
-  const decision: CaseDecision = {
-    state: current,
-    ctx,
-    base: { caseId, patientId: current.patientId, entryId, occurredAt: ctx.now },
-    ...(command.data.patientCareTeam ? { careTeam: command.data.patientCareTeam } : {}),
-  };
+  const decision: CaseDecision = prepare(command, requireActiveCase(state, caseId), caseId, ctx);
 
   switch (command.type) {
     case 'RecordClinicalFindings':
@@ -102,11 +94,32 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CommandC
       return [decideCompletion(decision)];
     case 'CancelCase':
       return [decideCancellation(command.data, decision)];
-    case 'CorrectEntry':
-      return [decideCorrection(command.data, decision)];
     default:
       return assertNever(command, 'case command');
   }
+}
+
+/** The checks every command on an opened case passes, and the common event fields. */
+function prepare<S extends CaseFacts>(
+  command: Exclude<CaseCommand, { type: 'OpenCase' }>,
+  current: S,
+  caseId: string,
+  ctx: CommandContext,
+): Omit<CaseDecision, 'state'> & { state: S } {
+  requireSameClinic(ctx, command.data.patientClinicId ?? current.clinicId);
+  const entryId = requireUuid(command.data.entryId, 'entryId');
+  if (Object.hasOwn(current.entries, entryId)) {
+    throw new DomainError('TREATMENT_CASE.DUPLICATE_ENTRY', `entry ${entryId} already exists in this case`);
+  }
+  if (TREATMENT_CONSENT_REQUIRED.has(command.type) && command.data.patientConsent?.treatment !== true) {
+    throw new DomainError('TREATMENT_CASE.CONSENT_REQUIRED', 'the patient has no active treatment consent');
+  }
+  return {
+    state: current,
+    ctx,
+    base: { caseId, patientId: current.patientId, entryId, occurredAt: ctx.now },
+    ...(command.data.patientCareTeam ? { careTeam: command.data.patientCareTeam } : {}),
+  };
 }
 
 export const treatmentCaseDecider: Decider<CaseCommand, CaseEvent, CaseState> = {

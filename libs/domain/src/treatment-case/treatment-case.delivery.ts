@@ -25,7 +25,7 @@ import type {
   RefinementStarted,
 } from './treatment-case.events';
 import { notAllowedIn, requireNewId, type CaseDecision } from './treatment-case.guards';
-import { latestPlan, maxStage, type ActiveCase } from './treatment-case.state';
+import { latestPlan, maxStage, type ActiveCase, type CaseFacts } from './treatment-case.state';
 
 /* From an approved plan to the patient's mouth and out: orders, shipments, checks, refinement, closing. */
 
@@ -34,7 +34,7 @@ export const validateTrackingRef = (value: unknown) => optionalText(value, 'trac
 export const validateFit = (value: unknown) => requireOneOf(value, FITS, 'fit');
 
 /** A stage the patient can be wearing: one of the shipped stages of the plan they received last. */
-export function validateCurrentStage(value: unknown, state: ActiveCase): number {
+export function validateCurrentStage(value: unknown, state: CaseFacts): number {
   const last = state.worn?.maxShippedStage ?? 0;
   if (!isIntegerInRange(value, 1, last)) {
     throw new DomainError('VALIDATION.STAGE_OUT_OF_RANGE', `currentStage must be a shipped stage from 1 to ${last}`);
@@ -120,6 +120,12 @@ export function decideRefinement(command: StartRefinement['data'], { state, base
   return { type: 'RefinementStarted', data: { ...base, reason, refinementNumber: state.refinements + 1 } };
 }
 
+const unshippedOrderIds = (state: ActiveCase): string[] =>
+  Object.entries(state.orders)
+    .filter(([, order]) => !order.shipped)
+    .map(([orderId]) => orderId);
+
+/** A case completes once every aligner it ordered has reached the clinic: after closing, no shipment can be recorded. */
 export function decideCompletion({ state, base }: CaseDecision): CaseCompleted {
   if (state.status !== 'InTreatment') {
     throw new DomainError(
@@ -127,9 +133,21 @@ export function decideCompletion({ state, base }: CaseDecision): CaseCompleted {
       `only a case in treatment can be completed, not ${state.status}`,
     );
   }
+  const unshipped = unshippedOrderIds(state);
+  if (unshipped.length > 0) {
+    throw new DomainError(
+      'TREATMENT_CASE.ORDERS_UNSHIPPED',
+      `a case with unshipped aligner orders cannot be completed: ${unshipped.join(', ')}`,
+    );
+  }
   return { type: 'CaseCompleted', data: base };
 }
 
-export function decideCancellation(command: CancelCase['data'], { base }: CaseDecision): CaseCancelled {
-  return { type: 'CaseCancelled', data: { ...base, reason: requireReason(command.reason) } };
+/**
+ * A case can be cancelled whatever its orders (the patient may withdraw at any time). Orders not
+ * shipped by then are void: the event names them, for the lab to stop, and no shipment can follow.
+ */
+export function decideCancellation(command: CancelCase['data'], { state, base }: CaseDecision): CaseCancelled {
+  const reason = requireReason(command.reason);
+  return { type: 'CaseCancelled', data: { ...base, reason, voidedOrderIds: unshippedOrderIds(state) } };
 }

@@ -78,7 +78,8 @@ export type ProgressCheckRecorded = CaseEventOf<
 >;
 export type RefinementStarted = CaseEventOf<'RefinementStarted', { reason: string; refinementNumber: number }>;
 export type CaseCompleted = CaseEventOf<'CaseCompleted'>;
-export type CaseCancelled = CaseEventOf<'CaseCancelled', { reason: string }>;
+/** voidedOrderIds: orders unshipped at cancellation, now void. Absent in events written before it was recorded. */
+export type CaseCancelled = CaseEventOf<'CaseCancelled', { reason: string; voidedOrderIds?: string[] }>;
 export type EntryCorrected = CaseEventOf<
   'EntryCorrected',
   { correctsEntryId: string; correctedType: CorrectableEventType; reason: string; replacement: Record<string, unknown> }

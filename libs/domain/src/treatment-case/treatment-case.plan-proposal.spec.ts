@@ -65,6 +65,17 @@ describe('ProposeTreatmentPlan', () => {
       .then([proposed(1, { ipr: [{ contact: [21, 22], stage: 2, amountMm: 0.05 }] })]);
   });
 
+  it('spreads IPR at one contact over stages up to 0.5 mm in total', () => {
+    const ipr: Data['ipr'] = [
+      { contact: [11, 21], stage: 2, amountMm: 0.1 },
+      { contact: [21, 11], stage: 4, amountMm: 0.2 },
+      { contact: [11, 21], stage: 6, amountMm: 0.2 },
+      { contact: [21, 22], stage: 6, amountMm: 0.5 },
+    ];
+    const stored = ipr.map((entry) => ({ ...entry, contact: [...entry.contact].sort() as [number, number] }));
+    given(history.open()).when(propose(1, { ipr }), planner).then([proposed(1, { ipr: stored })]);
+  });
+
   it('plans a single arch with primary teeth', () => {
     const data = {
       stages: { upper: 12 },
@@ -171,6 +182,17 @@ describe('ProposeTreatmentPlan', () => {
       given(history.open())
         .when(propose(1, { ipr: [{ contact: [11, 21], stage: 1, amountMm }] }), planner)
         .thenThrows('VALIDATION.IPR_AMOUNT_OUT_OF_RANGE');
+    });
+
+    it('IPR at one contact totalling more than 0.5 mm across stages (0.5 mm at every stage, or just over)', () => {
+      const ipr = Array.from({ length: 20 }, (_, i) => ({ contact: [11, 21] as [number, number], stage: i + 1, amountMm: 0.5 }));
+      given(history.open()).when(propose(1, { ipr }), planner).thenThrows('VALIDATION.IPR_AMOUNT_OUT_OF_RANGE');
+      const justOver: Data['ipr'] = [
+        { contact: [11, 21], stage: 1, amountMm: 0.3 },
+        { contact: [21, 11], stage: 2, amountMm: 0.25 },
+      ];
+      const error = given(history.open()).when(propose(1, { ipr: justOver }), planner).thenThrows('VALIDATION.IPR_AMOUNT_OUT_OF_RANGE');
+      expect(error.message).toBe('ipr[1]: IPR at contact 11|21 totals more than 0.5 mm over the plan');
     });
 
     it('two attachments on one tooth', () => {

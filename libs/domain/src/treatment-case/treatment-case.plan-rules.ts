@@ -15,6 +15,13 @@ import { MAX_STAGES } from './treatment-case.guards';
 
 export const WEAR_DAYS = { min: 5, max: 21 } as const;
 export const IPR_MM = { min: 0.05, max: 0.5 } as const;
+/**
+ * Enamel removed at one contact over the whole plan, all stages together. 0.5 mm is the common
+ * clinical ceiling per contact (DOMAIN.md: typically 0.1-0.5 mm per contact); more risks the enamel.
+ */
+export const MAX_IPR_MM_PER_CONTACT = 0.5;
+/** Slack for float sums (0.1 + 0.2 + 0.2 > 0.5 in binary floating point); far below any planned amount. */
+const IPR_SUM_EPSILON_MM = 1e-9;
 
 const treatedArches = (arches: ArchSelection): Arch[] => (arches === 'both' ? ['upper', 'lower'] : [arches]);
 
@@ -68,6 +75,7 @@ function validateAttachments(value: unknown, stages: StagesPerArch): PlannedAtta
 function validateIpr(value: unknown, stages: StagesPerArch): PlannedIpr[] {
   if (!Array.isArray(value)) throw new DomainError('VALIDATION.INVALID_VALUE', 'ipr must be a list');
   const seen = new Set<string>();
+  const totalMm = new Map<string, number>();
   return value.map((item: Partial<PlannedIpr>, i) => {
     const field = `ipr[${i}]`;
     const contact = item?.contact;
@@ -95,6 +103,15 @@ function validateIpr(value: unknown, stages: StagesPerArch): PlannedIpr[] {
         `${field} repeats contact ${sorted.join('|')} at stage ${stage}`,
       );
     seen.add(key);
+    const contactKey = sorted.join('|');
+    const total = (totalMm.get(contactKey) ?? 0) + amountMm;
+    if (total > MAX_IPR_MM_PER_CONTACT + IPR_SUM_EPSILON_MM) {
+      throw new DomainError(
+        'VALIDATION.IPR_AMOUNT_OUT_OF_RANGE',
+        `${field}: IPR at contact ${contactKey} totals more than ${MAX_IPR_MM_PER_CONTACT} mm over the plan`,
+      );
+    }
+    totalMm.set(contactKey, total);
     return { contact: sorted, stage, amountMm };
   });
 }

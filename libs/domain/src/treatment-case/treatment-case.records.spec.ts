@@ -11,7 +11,8 @@ import {
   scanId,
   specFor,
 } from '../testing';
-import type { AttachScan, RecordClinicalFindings } from './treatment-case.commands';
+import { SCAN_KINDS, type AttachScan, type RecordClinicalFindings } from './treatment-case.commands';
+import { MAX_SCAN_BYTES } from './treatment-case.records';
 import { treatmentCaseDecider } from './treatment-case.decider';
 
 const given = specFor(treatmentCaseDecider);
@@ -91,6 +92,7 @@ describe('RecordClinicalFindings', () => {
       ['VALIDATION.INVALID_VALUE', 'a repeated condition', { conditions: ['spacing', 'spacing'] }],
       ['VALIDATION.INVALID_VALUE', 'conditions that are not a list', { conditions: 'crowding' }],
       ['VALIDATION.REQUIRED', 'an empty diagnosis', { diagnosis: '' }],
+      ['VALIDATION.REQUIRED', 'a diagnosis of zero-width characters only', { diagnosis: '\u200b \u2060' }],
       ['VALIDATION.TOO_LONG', 'an overlong diagnosis', { diagnosis: 'd'.repeat(2001) }],
       ['VALIDATION.INVALID_MEASUREMENT', 'a measurement that is not a number', { measurements: { overjet_mm: '4' } }],
       ['VALIDATION.INVALID_MEASUREMENT', 'an infinite measurement', { measurements: { overjet_mm: Infinity } }],
@@ -129,6 +131,19 @@ describe('AttachScan', () => {
       .then([{ type: 'ScanAttached', data: { ...newBase, ...data } }]);
   });
 
+  it.each(SCAN_KINDS)('accepts a %s record up to its size ceiling', (kind) => {
+    const { arch: _a, ...data } = scanData({ kind, sizeBytes: MAX_SCAN_BYTES[kind] });
+    given(history.open())
+      .when(caseCommand('AttachScan', data), staff)
+      .then([{ type: 'ScanAttached', data: { ...newBase, ...data } }]);
+  });
+
+  it('sets the ceilings by kind: a CBCT volume of several GB, a photo of tens of MB', () => {
+    expect(MAX_SCAN_BYTES.cbct).toBeGreaterThanOrEqual(8 * 1024 ** 3);
+    expect(MAX_SCAN_BYTES.intraoral_3d).toBeGreaterThanOrEqual(15_000_000);
+    expect(MAX_SCAN_BYTES.photo).toBeLessThanOrEqual(100 * 1024 ** 2);
+  });
+
   it('attaches new scans during a refinement', () => {
     given(history.refinement())
       .when(attachScan(), staff)
@@ -146,6 +161,19 @@ describe('AttachScan', () => {
 
     it.each([0, -1, 1.5])('a size of %p bytes', (sizeBytes) => {
       given(history.open()).when(attachScan({ sizeBytes }), staff).thenThrows('VALIDATION.INVALID_SIZE');
+    });
+
+    it.each(SCAN_KINDS)('a %s record one byte over its ceiling, and a size of MAX_SAFE_INTEGER', (kind) => {
+      const { arch: _a, ...data } = scanData({ kind });
+      for (const sizeBytes of [MAX_SCAN_BYTES[kind] + 1, Number.MAX_SAFE_INTEGER]) {
+        given(history.open()).when(caseCommand('AttachScan', { ...data, sizeBytes }), staff).thenThrows('VALIDATION.INVALID_SIZE');
+      }
+    });
+
+    it.each(SCAN_KINDS.filter((kind) => kind !== 'intraoral_3d'))('an arch on a %s record', (kind) => {
+      given(history.open())
+        .when(attachScan({ kind, sizeBytes: 1_000_000, arch: 'upper' }), staff)
+        .thenThrows('VALIDATION.INVALID_VALUE');
     });
 
     it.each([
@@ -188,7 +216,7 @@ describe('treatment consent on commands that carry treatment forward', () => {
       given(history.openNoFindings()).when(caseCommand('AttachScan', { ...scanData(), patientConsent }), ortho).thenThrows('TREATMENT_CASE.CONSENT_REQUIRED');
     }
     given(history.openNoFindings()).when(caseCommand('CancelCase', { reason: 'consent withdrawn', patientConsent: { treatment: false } }), ortho).then([
-      { type: 'CaseCancelled', data: { ...newBase, reason: 'consent withdrawn' } },
+      { type: 'CaseCancelled', data: { ...newBase, reason: 'consent withdrawn', voidedOrderIds: [] } },
     ]);
   });
 

@@ -10,6 +10,7 @@ import {
   type ClinicalCondition,
   type OpenCase,
   type RecordClinicalFindings,
+  type ScanKind,
 } from './treatment-case.commands';
 import type { CaseOpened, ClinicalFindingsRecorded, ScanAttached } from './treatment-case.events';
 import { requireNewId, type CaseDecision } from './treatment-case.guards';
@@ -20,6 +21,23 @@ import type { CaseState } from './treatment-case.state';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const MEASUREMENT_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const MAX_MEASUREMENTS = 100;
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+/**
+ * Largest file each kind of record may be (DOMAIN.md: 3-15 MB per arch for an intraoral STL/PLY,
+ * hundreds of MB to many GB for a CBCT DICOM series). Generous ceilings: they catch a wrong
+ * sizeBytes or a wrong kind, not a large but real file.
+ */
+export const MAX_SCAN_BYTES: Readonly<Record<ScanKind, number>> = {
+  intraoral_3d: 1 * GiB,
+  cbct: 16 * GiB,
+  panoramic: 200 * MiB,
+  cephalometric: 200 * MiB,
+  photo: 50 * MiB,
+};
+/** Only an intraoral scan is of an arch; photos and X-rays are not. */
+export const ARCH_SCAN_KIND: ScanKind = 'intraoral_3d';
 
 export const validateChiefComplaint = (value: unknown) => optionalText(value, 'chiefComplaint', 2000);
 export const validateDiagnosis = (value: unknown) => requireText(value, 'diagnosis', 2000);
@@ -113,19 +131,27 @@ export function decideScan(command: AttachScan['data'], { state, base }: CaseDec
   if (typeof command.contentHash !== 'string' || !SHA256_HEX.test(command.contentHash)) {
     throw new DomainError('VALIDATION.INVALID_CONTENT_HASH', 'contentHash must be a lower-case SHA-256 hex digest');
   }
-  if (!isIntegerInRange(command.sizeBytes, 1, Number.MAX_SAFE_INTEGER)) {
-    throw new DomainError('VALIDATION.INVALID_SIZE', 'sizeBytes must be a positive integer');
+  const kind = validateScanKind(command.kind);
+  if (!isIntegerInRange(command.sizeBytes, 1, MAX_SCAN_BYTES[kind])) {
+    throw new DomainError(
+      'VALIDATION.INVALID_SIZE',
+      `sizeBytes of a ${kind} record must be a positive integer up to ${MAX_SCAN_BYTES[kind]}`,
+    );
+  }
+  const arch = validateScanArch(command.arch);
+  if (arch !== undefined && kind !== ARCH_SCAN_KIND) {
+    throw new DomainError('VALIDATION.INVALID_VALUE', `arch is given for ${ARCH_SCAN_KIND} scans only, not ${kind}`);
   }
   return {
     type: 'ScanAttached',
     data: {
       ...base,
       scanId,
-      kind: validateScanKind(command.kind),
+      kind,
       contentHash: command.contentHash,
       sizeBytes: command.sizeBytes,
       storageRef: requireText(command.storageRef, 'storageRef', 1024),
-      ...optional('arch', validateScanArch(command.arch)),
+      ...optional('arch', arch),
     },
   };
 }

@@ -98,8 +98,13 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       openedAt: data.occurredAt,
     };
   }
-  // decide writes nothing before CaseOpened or after closing; replay such events as no-ops.
-  if (state.status === 'NotOpened' || isClosed(state)) return state;
+  // decide writes nothing before CaseOpened; replay such events as no-ops.
+  if (state.status === 'NotOpened') return state;
+  if (isClosed(state)) {
+    // After closing decide writes corrections only: they are tracked as entries and leave the case closed.
+    if (event.type !== 'EntryCorrected') return state;
+    return { ...state, entries: { ...state.entries, [event.data.entryId]: event.type } };
+  }
   return applyToOpened({ ...state, entries: { ...state.entries, [event.data.entryId]: event.type } }, event);
 }
 

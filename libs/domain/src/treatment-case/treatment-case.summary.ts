@@ -19,7 +19,7 @@ export type CaseEventSummary =
   | { kind: 'progress_check_recorded'; checkId: string; currentStage: number; fit: Fit }
   | { kind: 'refinement_started'; refinementNumber: number }
   | { kind: 'case_completed' }
-  | { kind: 'case_cancelled' }
+  | { kind: 'case_cancelled'; voidedOrderIds?: string[] }
   | { kind: 'entry_corrected'; correctsEntryId: string; correctedType: CorrectableEventType; fields: string[] };
 
 export function summarizeCaseEvent(event: CaseEvent): CaseEventSummary {
@@ -60,7 +60,7 @@ export function summarizeCaseEvent(event: CaseEvent): CaseEventSummary {
     case 'CaseCompleted':
       return { kind: 'case_completed' };
     case 'CaseCancelled':
-      return { kind: 'case_cancelled' };
+      return event.data.voidedOrderIds ? { kind: 'case_cancelled', voidedOrderIds: event.data.voidedOrderIds } : { kind: 'case_cancelled' };
     case 'EntryCorrected': {
       const { correctsEntryId, correctedType, replacement } = event.data;
       return { kind: 'entry_corrected', correctsEntryId, correctedType, fields: Object.keys(replacement).sort() };

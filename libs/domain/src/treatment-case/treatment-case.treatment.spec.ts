@@ -6,6 +6,7 @@ import {
   history,
   ids,
   newBase,
+  orderId,
   planApproved,
   planProposed,
   progressChecked,
@@ -125,6 +126,7 @@ describe('StartRefinement', () => {
 
     it('a refinement without a reason', () => {
       given(history.inTreatment()).when(refine(''), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
+      given(history.inTreatment()).when(refine('\u200b'), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
     });
 
     it('a treatment planner', () => {
@@ -151,6 +153,20 @@ describe('CompleteCase', () => {
   it('refuses clinic staff', () => {
     given(history.inTreatment()).when(complete(), ctxAs('clinic_staff')).thenThrows('ACCESS.ROLE_NOT_ALLOWED');
   });
+
+  it('refuses while an aligner order is unshipped: its shipment could not be recorded afterwards', () => {
+    const error = given([...history.inTreatment(), aligners.ordered(2, 1, 11, 20)])
+      .when(complete(), ortho)
+      .thenThrows('TREATMENT_CASE.ORDERS_UNSHIPPED');
+    expect(error.message).toContain(orderId(2));
+    expect(error.kind).toBe('conflict');
+  });
+
+  it('completes once that order is shipped', () => {
+    given([...history.inTreatment(), aligners.ordered(2, 1, 11, 20), aligners.shipped(2)])
+      .when(complete(), ortho)
+      .then([{ type: 'CaseCompleted', data: newBase }]);
+  });
 });
 
 describe('CancelCase', () => {
@@ -162,11 +178,24 @@ describe('CancelCase', () => {
   ] as const)('cancels a case that is %s', (_status, events) => {
     given(events())
       .when(cancel(), ctxAs('dentist'))
-      .then([{ type: 'CaseCancelled', data: { ...newBase, reason: 'Patient withdrew' } }]);
+      .then([{ type: 'CaseCancelled', data: { ...newBase, reason: 'Patient withdrew', voidedOrderIds: [] } }]);
+  });
+
+  it('cancels with orders unshipped and names them as void; no shipment can follow', () => {
+    const events = [...history.inTreatment(), aligners.ordered(2, 1, 11, 20)];
+    const cancelled = {
+      type: 'CaseCancelled' as const,
+      data: { ...newBase, reason: 'Patient withdrew', voidedOrderIds: [orderId(2)] },
+    };
+    given(events).when(cancel(), ortho).then([cancelled]);
+    given([...events, cancelled])
+      .when(caseCommand('RecordShipment', { orderId: orderId(2), carrier: 'DHL' }), ctxAs('case_coordinator'))
+      .thenThrows('TREATMENT_CASE.CLOSED');
   });
 
   it('refuses a cancellation without a reason', () => {
     given(history.open()).when(cancel('   '), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
+    given(history.open()).when(cancel('\u200b\ufeff'), ortho).thenThrows('VALIDATION.REASON_REQUIRED');
   });
 
   it.each(['clinic_staff', 'case_coordinator'] as const)('refuses a %s', (role) => {

@@ -103,6 +103,38 @@ describe('the generic command handler (EncryptedEventStore over Postgres)', () =
     expect(calls).toBe(1);
   });
 
+  describe('a lost race with If-Match and an Idempotency-Key', () => {
+    /** A store where, just before this append, another request appends first: `winner` decides what it wrote. */
+    const losingTo = (winner: (events: Parameters<EventStore['appendToStream']>[1]) => Parameters<EventStore['appendToStream']>[1]): EventStore =>
+      Object.create(fx.store, {
+        appendToStream: {
+          value: async (...[streamId, events, options]: Parameters<EventStore['appendToStream']>) => {
+            const won = await fx.store.appendToStream(streamId, winner(events), options);
+            throw new WrongExpectedVersion(streamId, options?.expectedRevision as bigint, won.nextExpectedRevision);
+          },
+        },
+      });
+    const keyed = () => envelope('orthodontist', { expectedRevision: 3n, idempotencyKey: randomUUID().replace(/-/g, '').repeat(2) });
+
+    it('answers a replay when the winner was a concurrent retry of the same request (not 412)', async () => {
+      const caseId = await seededCase(history.planProposed());
+      const env = keyed();
+      const outcome = await handleCommand(caseTarget(caseId, losingTo((events) => events)), approve(caseId), env);
+      expect(outcome.replayed).toBe(true);
+      expect(outcome.revision).toBe(4n);
+      expect(outcome.events.map((e) => e.type)).toEqual(['TreatmentPlanApproved']);
+      expect(await fx.store.readStream(caseStream(caseId))).toHaveLength(5);
+    });
+
+    it('still refuses with 412 when the winner was another request', async () => {
+      const caseId = await seededCase(history.planProposed());
+      const other = (events: Parameters<EventStore['appendToStream']>[1]) => events.map((e) => ({ ...e, eventId: randomUUID() }));
+      const error = await handleCommand(caseTarget(caseId, losingTo(other)), approve(caseId), keyed()).catch((e) => e);
+      expect(error.code).toBe('CONCURRENCY.REVISION_MISMATCH');
+      expect(await fx.store.readStream(caseStream(caseId))).toHaveLength(5);
+    });
+  });
+
   it('a retry with the same idempotency key recognises its events and appends nothing', async () => {
     const caseId = await seededCase(history.open());
     const env = createEnvelope({ ctx: ctxAs('orthodontist'), correlationId: randomUUID(), idempotencyKey: 'a'.repeat(64) });

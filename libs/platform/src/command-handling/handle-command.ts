@@ -32,7 +32,8 @@ const MAX_ATTEMPTS = 5;
  * The one generic command handler: read the stream, fold `evolve`, `decide`, append with the exact
  * expected revision. Several commands decide in sequence into one atomic batch (registration with
  * its first care team). Without If-Match a lost race re-reads and decides again on the new state,
- * which re-checks every rule; with If-Match it is the client's precondition that failed (412).
+ * which re-checks every rule; with If-Match it is the client's precondition that failed (412),
+ * unless the events that won are this request's own (same Idempotency-Key): then it is a replay.
  */
 export async function handleCommand<C extends Message, E extends Message, S>(
   target: CommandTarget<C, E, S>,
@@ -61,7 +62,12 @@ export async function handleCommand<C extends Message, E extends Message, S>(
       return { events, revision: result.nextExpectedRevision, state, history, replayed: result.appended === 0 };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion)) throw error;
-      if (envelope.expectedRevision !== undefined) throw new RevisionMismatch(envelope.expectedRevision, error.actual);
+      if (envelope.expectedRevision !== undefined) {
+        if (!envelope.idempotencyKey) throw new RevisionMismatch(envelope.expectedRevision, error.actual);
+        // The winner may be this same request (a concurrent retry of its Idempotency-Key): the next pass
+        // re-reads and answers the replay, or finds the revision moved and refuses (412).
+        continue;
+      }
       if (attempt >= MAX_ATTEMPTS) throw new ConcurrentModification();
     }
   }

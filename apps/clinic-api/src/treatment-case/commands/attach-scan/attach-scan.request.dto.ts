@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ARCH_SELECTIONS, SCAN_KINDS, type ArchSelection, type ScanKind } from '@ortholedger/domain';
+import { ARCH_SELECTIONS, MAX_SCAN_BYTES, SCAN_KINDS, type ArchSelection, type ScanKind } from '@ortholedger/domain';
 import { Optional } from '@ortholedger/platform';
+
+/** The largest ceiling of any kind; the per-kind ceiling and arch-only-on-intraoral_3d are domain rules (422). */
+const MAX_RECORD_BYTES = Math.max(...Object.values(MAX_SCAN_BYTES));
 
 export class AttachScanRequest {
   @ApiProperty({ enum: SCAN_KINDS })
@@ -13,10 +16,10 @@ export class AttachScanRequest {
   @Matches(/^[0-9a-f]{64}$/, { message: 'contentHash must be a lower-case SHA-256 hex digest' })
   contentHash!: string;
 
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ minimum: 1, maximum: MAX_RECORD_BYTES, description: 'at most, by kind: ' + Object.entries(MAX_SCAN_BYTES).map(([kind, max]) => `${kind} ${max}`).join(', ') })
   @IsInt()
   @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_RECORD_BYTES)
   sizeBytes!: number;
 
   @ApiProperty({ maxLength: 1024, description: 'opaque object-storage key; never a file name with patient data' })
@@ -24,7 +27,7 @@ export class AttachScanRequest {
   @Length(1, 1024)
   storageRef!: string;
 
-  @ApiPropertyOptional({ enum: ARCH_SELECTIONS })
+  @ApiPropertyOptional({ enum: ARCH_SELECTIONS, description: 'intraoral_3d scans only' })
   @Optional()
   @IsIn(ARCH_SELECTIONS)
   arch?: ArchSelection;
