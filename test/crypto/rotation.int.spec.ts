@@ -57,9 +57,9 @@ describe('master key rotation: re-wrap every DEK, retire the old master key', ()
   it('re-wrap is resumable: a run that dies half-way is finished by the next one', async () => {
     let calls = 0;
     const flaky: KeyProvider = Object.create(fx.provider);
-    flaky.rewrapDataKey = async (wrapped, context) => {
+    flaky.rewrapDataKey = async (wrapped, context, keyRef) => {
       if (++calls > 25) throw new Error('operator pressed ctrl-c');
-      return fx.provider.rewrapDataKey(wrapped, context);
+      return fx.provider.rewrapDataKey(wrapped, context, keyRef);
     };
     const first = new KeyVault({ pool: db.pools.owner, provider: flaky, rewrapConcurrency: 1 });
     await expect(first.rewrapAll()).rejects.toThrow('ctrl-c');

@@ -85,7 +85,7 @@ describe('moving or swapping ciphertext and wrapped keys', () => {
     const wrapped = async (stream: string) =>
       (await admin.query<{ wrapped_key: Buffer }>('select wrapped_key from keyvault.data_keys where stream_id = $1', [stream])).rows[0].wrapped_key;
     const wrappedB = await wrapped(streamB);
-    await expect(fx.provider.decryptDataKey(wrappedB, { stream: streamA, purpose: 'event-data' })).rejects.toBeInstanceOf(KeyUnwrapFailed);
+    await expect(fx.provider.decryptDataKey(wrappedB, { stream: streamA, purpose: 'event-data' }, await fx.provider.currentKeyRef())).rejects.toBeInstanceOf(KeyUnwrapFailed);
     await admin.query('update keyvault.data_keys set wrapped_key = $2 where stream_id = $1', [streamA, wrappedB]);
     const error = await openAt(coldStore(), streamA, 0n).catch((e) => e);
     expect(error).toBeInstanceOf(TamperDetected);

@@ -33,6 +33,7 @@ export interface AccessRuntime {
     readonly keyProvider: 'local' | 'aws-kms';
     readonly localMasterKeyFile?: string;
     readonly awsKmsKeyId?: string;
+    readonly awsKmsPreviousKeyIds?: readonly string[];
     readonly awsRegion?: string;
   };
   readonly pools: { readonly app: pg.Pool };

@@ -98,6 +98,22 @@ export class KeyUnwrapFailed extends CryptoError {
   }
 }
 
+/**
+ * A wrapped key names a master key this deployment does not trust (not AWS_KMS_KEY_ID, nor in
+ * AWS_KMS_PREVIOUS_KEY_IDS). Refused before any provider call; a configuration matter to resolve
+ * (list the previous key, or re-wrap), not evidence that the ciphertext was altered.
+ */
+export class KeyRefNotTrusted extends CryptoError {
+  readonly code = 'CRYPTO.KEY_REF_NOT_TRUSTED';
+  constructor(
+    readonly operation: string,
+    readonly keyRef: string,
+  ) {
+    super(`Key ref ${keyRef.slice(0, 200)} is not a trusted key of this deployment (${operation} refused); add it to AWS_KMS_PREVIOUS_KEY_IDS to read and re-wrap keys under it`);
+    this.name = 'KeyRefNotTrusted';
+  }
+}
+
 /** Refused configuration of the crypto layer (e.g. local keys in production). */
 export class CryptoConfigError extends CryptoError {
   readonly code = 'CRYPTO.CONFIG';

@@ -22,8 +22,8 @@ export class RootKey {
   static async load(deps: { pool: pg.Pool; provider: KeyProvider }, name: string): Promise<RootKey> {
     const context = { stream: rootKeyStream(name), purpose: INDEX_ROOT_PURPOSE };
     const select = () =>
-      deps.pool.query<{ wrapped_key: Buffer }>(
-        'select wrapped_key from keyvault.index_root_keys where name = $1 order by key_version desc limit 1',
+      deps.pool.query<{ wrapped_key: Buffer; provider_key_ref: string }>(
+        'select wrapped_key, provider_key_ref from keyvault.index_root_keys where name = $1 order by key_version desc limit 1',
         [name],
       );
     let { rows } = await select();
@@ -37,7 +37,7 @@ export class RootKey {
       );
       ({ rows } = await select());
     }
-    return new RootKey(name, await deps.provider.decryptDataKey(rows[0].wrapped_key, context));
+    return new RootKey(name, await deps.provider.decryptDataKey(rows[0].wrapped_key, context, rows[0].provider_key_ref));
   }
 
   /** For tests and tools that hold the material already. */

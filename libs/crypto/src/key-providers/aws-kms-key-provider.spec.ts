@@ -3,8 +3,8 @@ import {
   GenerateDataKeyCommand,
   ReEncryptCommand,
 } from '@aws-sdk/client-kms';
-import { KeyAccessDenied, KeyProviderThrottled, KeyProviderUnavailable, KeyUnwrapFailed } from '../errors';
-import { awsError, fakeKms, KEY_ALIAS, KEY_ARN } from '../testing/fake-kms';
+import { CryptoConfigError, KeyAccessDenied, KeyProviderThrottled, KeyProviderUnavailable, KeyRefNotTrusted, KeyUnwrapFailed } from '../errors';
+import { awsError, fakeKms, KEY_ALIAS, KEY_ARN, KEY_ARN_2 } from '../testing/fake-kms';
 import { AwsKmsKeyProvider } from './aws-kms-key-provider';
 
 const ctx = { stream: 'case-9f1c5a4e-2b7d-4e8f-a1c3-5d6e7f8a9b0c', purpose: 'event-data' };
@@ -18,28 +18,29 @@ describe('AwsKmsKeyProvider (aws-sdk-client-mock)', () => {
     const key = await provider.generateDataKey(ctx);
     expect(key.plaintext).toHaveLength(32);
     expect(key.keyRef).toBe(KEY_ARN);
-    expect((await provider.decryptDataKey(key.wrapped, ctx)).equals(key.plaintext)).toBe(true);
-    await provider.rewrapDataKey(key.wrapped, ctx);
+    expect((await provider.decryptDataKey(key.wrapped, ctx, key.keyRef)).equals(key.plaintext)).toBe(true);
+    await provider.rewrapDataKey(key.wrapped, ctx, key.keyRef);
     const generate = kms.mock.commandCalls(GenerateDataKeyCommand)[0].args[0].input;
     expect(generate).toEqual({ KeyId: KEY_ALIAS, KeySpec: 'AES_256', EncryptionContext: ctx });
     const decrypt = kms.mock.commandCalls(DecryptCommand)[0].args[0].input;
     expect(decrypt.EncryptionContext).toEqual(ctx);
-    expect(decrypt.KeyId).toBe(KEY_ALIAS);
+    expect(decrypt.KeyId).toBe(KEY_ARN); // the key the row names, not wherever the alias points now
     const reencrypt = kms.mock.commandCalls(ReEncryptCommand)[0].args[0].input;
     expect(reencrypt.SourceEncryptionContext).toEqual(ctx);
     expect(reencrypt.DestinationEncryptionContext).toEqual(ctx);
+    expect(reencrypt.SourceKeyId).toBe(KEY_ARN);
     expect(reencrypt.DestinationKeyId).toBe(KEY_ALIAS);
   });
 
   it('unwrapped keys are their own allocations, not slices of the shared Buffer pool (zeroing them leaves no copy)', async () => {
     const key = await provider.generateDataKey(ctx);
-    const unwrapped = await provider.decryptDataKey(key.wrapped, ctx);
+    const unwrapped = await provider.decryptDataKey(key.wrapped, ctx, key.keyRef);
     expect([key.plaintext.buffer.byteLength, unwrapped.buffer.byteLength]).toEqual([32, 32]);
   });
 
   it('a wrapped key moved to another stream does not unwrap (context mismatch)', async () => {
     const key = await provider.generateDataKey(ctx);
-    const error = await provider.decryptDataKey(key.wrapped, { ...ctx, stream: 'case-00000000-0000-4000-8000-000000000000' }).catch((e) => e);
+    const error = await provider.decryptDataKey(key.wrapped, { ...ctx, stream: 'case-00000000-0000-4000-8000-000000000000' }, key.keyRef).catch((e) => e);
     expect(error).toBeInstanceOf(KeyUnwrapFailed);
     expect(error.code).toBe('CRYPTO.KEY_UNWRAP_FAILED');
   });
@@ -63,7 +64,7 @@ describe('AwsKmsKeyProvider (aws-sdk-client-mock)', () => {
     expect(generate).toBeInstanceOf(type);
     expect(generate.message).toContain(name);
     expect(generate.message).not.toContain(ctx.stream);
-    await expect(provider.decryptDataKey(Buffer.alloc(64), ctx)).rejects.toBeInstanceOf(type);
+    await expect(provider.decryptDataKey(Buffer.alloc(64), ctx, KEY_ARN)).rejects.toBeInstanceOf(type);
   });
 
   it('a network failure is KeyProviderUnavailable (fail closed)', async () => {
@@ -74,6 +75,32 @@ describe('AwsKmsKeyProvider (aws-sdk-client-mock)', () => {
   it('an incomplete response is refused', async () => {
     kms.mock.on(GenerateDataKeyCommand).resolves({ Plaintext: new Uint8Array(16), CiphertextBlob: new Uint8Array(8), KeyId: KEY_ARN });
     await expect(provider.generateDataKey(ctx)).rejects.toBeInstanceOf(KeyProviderUnavailable);
+  });
+
+  it('a key ref outside AWS_KMS_KEY_ID and AWS_KMS_PREVIOUS_KEY_IDS is refused (KeyRefNotTrusted) before KMS is asked to decrypt', async () => {
+    kms.addKey(KEY_ARN_2);
+    const key = await provider.generateDataKey(ctx);
+    kms.mock.resetHistory();
+    for (const ref of [KEY_ARN_2, 'alias/other', 'local:v1']) {
+      const error = await provider.decryptDataKey(key.wrapped, ctx, ref).catch((e) => e);
+      expect(error).toBeInstanceOf(KeyRefNotTrusted);
+      expect(error.code).toBe('CRYPTO.KEY_REF_NOT_TRUSTED');
+      await expect(provider.rewrapDataKey(key.wrapped, ctx, ref)).rejects.toBeInstanceOf(KeyRefNotTrusted);
+    }
+    expect(kms.mock.commandCalls(DecryptCommand)).toHaveLength(0);
+    expect(kms.mock.commandCalls(ReEncryptCommand)).toHaveLength(0);
+  });
+
+  it('a blob whose stored ref names another (trusted) key is an unwrap failure: the row does not match itself', async () => {
+    kms.addKey(KEY_ARN_2);
+    const both = new AwsKmsKeyProvider({ keyId: KEY_ALIAS, previousKeyIds: [KEY_ARN_2], client: kms.client });
+    const key = await both.generateDataKey(ctx);
+    await expect(both.decryptDataKey(key.wrapped, ctx, KEY_ARN_2)).rejects.toBeInstanceOf(KeyUnwrapFailed);
+  });
+
+  it('AWS_KMS_PREVIOUS_KEY_IDS takes key ARNs only (an alias would trust whatever it points to later)', () => {
+    expect(() => new AwsKmsKeyProvider({ keyId: KEY_ALIAS, previousKeyIds: ['alias/old'], client: kms.client })).toThrow(CryptoConfigError);
+    expect(() => new AwsKmsKeyProvider({ keyId: KEY_ALIAS, previousKeyIds: [KEY_ARN_2], client: kms.client })).not.toThrow();
   });
 
   it('resolves the current key ref through DescribeKey (the ARN behind the alias)', async () => {

@@ -5,13 +5,18 @@ import {
   KMSClient,
   ReEncryptCommand,
 } from '@aws-sdk/client-kms';
-import { CryptoConfigError, KeyProviderUnavailable } from '../errors';
+import { CryptoConfigError, KeyProviderUnavailable, KeyRefNotTrusted } from '../errors';
 import type { DataKey, KeyContext, KeyProvider, RewrappedKey } from './key-provider.port';
 import { mapKmsError } from './kms-errors';
 
 export interface AwsKmsKeyProviderOptions {
   /** Key ARN, key id or alias (`alias/ortholedger`). */
   keyId: string;
+  /**
+   * Key ARNs that keys may still be wrapped under after a rotation (AWS_KMS_PREVIOUS_KEY_IDS): they
+   * are unwrapped and re-wrapped, never used for new keys. Any other ref is refused.
+   */
+  previousKeyIds?: readonly string[];
   region?: string;
   /** Inject a client (tests, custom credentials); otherwise one is built with the timeouts below. */
   client?: KMSClient;
@@ -32,9 +37,18 @@ export class AwsKmsKeyProvider implements KeyProvider {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private currentArn?: Promise<string>;
+  /** AWS_KMS_PREVIOUS_KEY_IDS, and every ARN the configured key id has resolved to in this process. */
+  private readonly trusted: Set<string>;
+  private refreshing?: Promise<string>;
 
   constructor(private readonly options: AwsKmsKeyProviderOptions) {
     if (!options.keyId) throw new CryptoConfigError('AWS_KMS_KEY_ID is required for the aws-kms key provider');
+    for (const id of options.previousKeyIds ?? []) {
+      // Stored refs are key ARNs (what KMS returns); an alias or bare id here would trust whatever it points to later.
+      if (!KEY_ARN_PATTERN.test(id)) throw new CryptoConfigError('AWS_KMS_PREVIOUS_KEY_IDS must list key ARNs (arn:aws:kms:<region>:<account>:key/<id>)');
+    }
+    this.trusted = new Set(options.previousKeyIds);
+    if (KEY_ARN_PATTERN.test(options.keyId)) this.trusted.add(options.keyId);
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.client =
@@ -57,14 +71,16 @@ export class AwsKmsKeyProvider implements KeyProvider {
     if (!out.Plaintext || out.Plaintext.length !== 32 || !out.CiphertextBlob || !out.KeyId) {
       throw new KeyProviderUnavailable('GenerateDataKey', 'incomplete response');
     }
+    this.trusted.add(out.KeyId); // where the configured key id points: its keys must read back
     return { plaintext: takeBuffer(out.Plaintext), wrapped: Buffer.from(out.CiphertextBlob), keyRef: out.KeyId };
   }
 
-  async decryptDataKey(wrapped: Buffer, context: KeyContext): Promise<Buffer> {
+  async decryptDataKey(wrapped: Buffer, context: KeyContext, keyRef: string): Promise<Buffer> {
+    const keyId = await this.trustedKey(keyRef, 'Decrypt');
     const out = await this.call('Decrypt', context, (signal) =>
       this.client.send(
-        // KeyId pins the key: a blob wrapped by another key in the account is refused, not decrypted.
-        new DecryptCommand({ CiphertextBlob: wrapped, KeyId: this.options.keyId, EncryptionContext: toContext(context) }),
+        // KeyId pins the key the row names (a trusted one): a blob wrapped by any other key is refused, not decrypted.
+        new DecryptCommand({ CiphertextBlob: wrapped, KeyId: keyId, EncryptionContext: toContext(context) }),
         { abortSignal: signal },
       ),
     );
@@ -72,12 +88,14 @@ export class AwsKmsKeyProvider implements KeyProvider {
     return takeBuffer(out.Plaintext);
   }
 
-  async rewrapDataKey(wrapped: Buffer, context: KeyContext): Promise<RewrappedKey> {
+  async rewrapDataKey(wrapped: Buffer, context: KeyContext, keyRef: string): Promise<RewrappedKey> {
+    const sourceKeyId = await this.trustedKey(keyRef, 'ReEncrypt');
     const encryptionContext = toContext(context);
     const out = await this.call('ReEncrypt', context, (signal) =>
       this.client.send(
         new ReEncryptCommand({
           CiphertextBlob: wrapped,
+          SourceKeyId: sourceKeyId,
           SourceEncryptionContext: encryptionContext,
           DestinationKeyId: this.options.keyId,
           DestinationEncryptionContext: encryptionContext,
@@ -86,21 +104,40 @@ export class AwsKmsKeyProvider implements KeyProvider {
       ),
     );
     if (!out.CiphertextBlob || !out.KeyId) throw new KeyProviderUnavailable('ReEncrypt', 'incomplete response');
+    this.trusted.add(out.KeyId);
     return { wrapped: Buffer.from(out.CiphertextBlob), keyRef: out.KeyId };
   }
 
   /** The ARN behind the configured id or alias; after an alias moves, keys under the old ARN need a re-wrap. */
   async currentKeyRef(): Promise<string> {
-    this.currentArn ??= this.call('DescribeKey', undefined, (signal) =>
+    const pending = (this.currentArn ??= this.call('DescribeKey', undefined, (signal) =>
       this.client.send(new DescribeKeyCommand({ KeyId: this.options.keyId }), { abortSignal: signal }),
     ).then((out) => {
       if (!out.KeyMetadata?.Arn) throw new KeyProviderUnavailable('DescribeKey', 'incomplete response');
+      this.trusted.add(out.KeyMetadata.Arn);
       return out.KeyMetadata.Arn;
-    });
-    return this.currentArn.catch((error) => {
-      this.currentArn = undefined;
+    }));
+    return pending.catch((error) => {
+      if (this.currentArn === pending) this.currentArn = undefined;
       throw error;
     });
+  }
+
+  /**
+   * The stored ref if this deployment trusts it. A ref we have not seen may be where the alias points
+   * now (moved while we run), so the alias is resolved once more before the ref is refused.
+   */
+  private async trustedKey(keyRef: string, operation: string): Promise<string> {
+    if (this.trusted.has(keyRef)) return keyRef;
+    if (KEY_ARN_PATTERN.test(keyRef)) {
+      // One DescribeKey for all reads that meet the new ref at once.
+      this.refreshing ??= (() => {
+        this.currentArn = undefined;
+        return this.currentKeyRef().finally(() => (this.refreshing = undefined));
+      })();
+      if ((await this.refreshing) === keyRef) return keyRef;
+    }
+    throw new KeyRefNotTrusted(operation, keyRef);
   }
 
   private async call<T>(operation: string, context: KeyContext | undefined, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -113,6 +150,8 @@ export class AwsKmsKeyProvider implements KeyProvider {
     }
   }
 }
+
+const KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 function toContext(context: KeyContext): Record<string, string> {
   return { stream: context.stream, purpose: context.purpose };

@@ -8,6 +8,7 @@ export interface KeyProviderSettings {
   keyProvider: 'local' | 'aws-kms';
   localMasterKeyFile?: string;
   awsKmsKeyId?: string;
+  awsKmsPreviousKeyIds?: readonly string[];
   awsRegion?: string;
   production?: boolean;
   kmsTimeoutMs?: number;
@@ -22,6 +23,7 @@ export function createKeyProvider(settings: KeyProviderSettings): KeyProvider {
     case 'aws-kms':
       return new AwsKmsKeyProvider({
         keyId: settings.awsKmsKeyId ?? '',
+        previousKeyIds: settings.awsKmsPreviousKeyIds,
         region: settings.awsRegion,
         timeoutMs: settings.kmsTimeoutMs,
         maxAttempts: settings.kmsMaxAttempts,

@@ -26,9 +26,13 @@ export interface RewrappedKey {
 export interface KeyProvider {
   readonly kind: 'local' | 'aws-kms';
   generateDataKey(context: KeyContext): Promise<DataKey>;
-  decryptDataKey(wrapped: Buffer, context: KeyContext): Promise<Buffer>;
-  /** Re-wraps under the current master key without the caller ever seeing the plaintext key (KMS ReEncrypt). */
-  rewrapDataKey(wrapped: Buffer, context: KeyContext): Promise<RewrappedKey>;
+  /**
+   * `keyRef` is the ref stored with the wrapped key: KMS unwraps under that key, which must be one the
+   * deployment trusts (KeyRefNotTrusted otherwise), so keys wrapped before a rotation stay readable.
+   */
+  decryptDataKey(wrapped: Buffer, context: KeyContext, keyRef: string): Promise<Buffer>;
+  /** Re-wraps from `keyRef` to the current master key without the caller ever seeing the plaintext key (KMS ReEncrypt). */
+  rewrapDataKey(wrapped: Buffer, context: KeyContext, keyRef: string): Promise<RewrappedKey>;
   /** The key ref new and re-wrapped keys get; rows already under it need no re-wrap. */
   currentKeyRef(): Promise<string>;
 }

@@ -12,7 +12,9 @@ const DENIED = new Set([
   'InvalidSignatureException',
   'ExpiredTokenException',
 ]);
-// The ciphertext or its context does not match: a moved or corrupted wrapped key.
+// Refusals for access or key state (a disabled key, one pending deletion, missing permission) are
+// KeyAccessDenied above, never an unwrap failure. Only these mean the stored row is wrong: the blob or
+// its context does not authenticate, or the blob is not under the key ref stored beside it.
 const UNWRAP = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 
 /**

@@ -63,6 +63,23 @@ describe('LocalKeyProvider', () => {
     expect((await b.decryptDataKey(key.wrapped, ctx)).equals(key.plaintext)).toBe(true);
   });
 
+  it('a running process wraps under the version another process made current, not a retired one it cached (rotate, rewrap, retire elsewhere)', async () => {
+    const running = new LocalKeyProvider({ file });
+    const before = await running.generateDataKey(ctx); // reads and caches the keyring: v1 current
+    const operator = new LocalKeyProvider({ file }); // the CLI
+    operator.rotateMasterKey();
+    const rewrapped = await operator.rewrapDataKey(before.wrapped, ctx, before.keyRef);
+    operator.retire(1);
+
+    const after = await running.generateDataKey(ctx);
+    expect(after.keyRef).toBe('local:v2');
+    expect(await running.currentKeyRef()).toBe('local:v2');
+    expect((await running.rewrapDataKey(rewrapped.wrapped, ctx, rewrapped.keyRef)).keyRef).toBe('local:v2');
+    // Any other process (and this one) can still unwrap what it wrapped after the retirement.
+    expect((await new LocalKeyProvider({ file }).decryptDataKey(after.wrapped, ctx, after.keyRef)).equals(after.plaintext)).toBe(true);
+    expect((await running.decryptDataKey(rewrapped.wrapped, ctx, rewrapped.keyRef)).equals(before.plaintext)).toBe(true);
+  });
+
   it('is refused in production, by flag or by NODE_ENV', () => {
     expect(() => new LocalKeyProvider({ file, production: true })).toThrow(CryptoConfigError);
     const previous = process.env.NODE_ENV;

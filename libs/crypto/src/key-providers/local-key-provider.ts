@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { canonicalBytes } from '../canonical-json';
 import { CryptoConfigError, KeyAccessDenied, KeyUnwrapFailed } from '../errors';
@@ -26,30 +27,35 @@ const ref = (version: number) => `local:v${version}`;
  */
 export class LocalKeyProvider implements KeyProvider {
   readonly kind = 'local' as const;
-  private keyring: KeyringDocument;
+  private keyring!: KeyringDocument;
+  /** Identity of the file the keyring was read from; another process's rotate or retire replaces the file. */
+  private stamp = '';
 
   constructor(private readonly options: LocalKeyProviderOptions) {
     // Either signal refuses: a caller cannot opt back in while NODE_ENV says production.
     if (options.production || process.env.NODE_ENV === 'production') {
       throw new CryptoConfigError('The local key provider is refused when NODE_ENV=production; use aws-kms');
     }
-    this.keyring = loadOrCreateKeyring(options.file);
+    this.reload();
   }
 
   get currentVersion(): number {
+    this.refresh();
     return this.keyring.current;
   }
 
   async currentKeyRef(): Promise<string> {
+    this.refresh();
     return ref(this.keyring.current);
   }
 
   async generateDataKey(context: KeyContext): Promise<DataKey> {
     const plaintext = randomBytes(32);
-    return { plaintext, wrapped: this.wrap(plaintext, context), keyRef: ref(this.keyring.current) };
+    return { plaintext, ...this.wrap(plaintext, context) };
   }
 
-  async decryptDataKey(wrapped: Buffer, context: KeyContext): Promise<Buffer> {
+  /** `keyRef` is not needed here: the master key version is in the wrapped key's authenticated header. */
+  async decryptDataKey(wrapped: Buffer, context: KeyContext, _keyRef?: string): Promise<Buffer> {
     if (wrapped.length !== WRAPPED_LENGTH || wrapped[0] !== FORMAT) {
       throw new KeyUnwrapFailed(context.stream, context.purpose, 'malformed wrapped key');
     }
@@ -74,10 +80,10 @@ export class LocalKeyProvider implements KeyProvider {
     }
   }
 
-  async rewrapDataKey(wrapped: Buffer, context: KeyContext): Promise<RewrappedKey> {
+  async rewrapDataKey(wrapped: Buffer, context: KeyContext, _keyRef?: string): Promise<RewrappedKey> {
     const plaintext = await this.decryptDataKey(wrapped, context);
     try {
-      return { wrapped: this.wrap(plaintext, context), keyRef: ref(this.keyring.current) };
+      return this.wrap(plaintext, context);
     } finally {
       plaintext.fill(0);
     }
@@ -117,20 +123,24 @@ export class LocalKeyProvider implements KeyProvider {
 
   /** Versions and their state, without material. */
   versions(): { version: number; current: boolean; retired: boolean }[] {
+    this.refresh();
     return this.keyring.keys.map((k) => ({ version: k.version, current: k.version === this.keyring.current, retired: !k.key }));
   }
 
-  private wrap(plaintext: Buffer, context: KeyContext): Buffer {
+  /** Wraps under the version the file marks current now: a version retired by another process since would be unreadable. */
+  private wrap(plaintext: Buffer, context: KeyContext): RewrappedKey {
+    this.refresh();
+    const version = this.keyring.current;
     const header = Buffer.alloc(HEADER);
     header[0] = FORMAT;
-    header.writeUInt32BE(this.keyring.current, 1);
+    header.writeUInt32BE(version, 1);
     const nonce = randomBytes(NONCE);
-    const master = this.masterKey(this.keyring.current);
+    const master = this.masterKey(version);
     try {
       const cipher = createCipheriv('aes-256-gcm', master, nonce);
       cipher.setAAD(Buffer.concat([header, canonicalBytes(context)]));
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return Buffer.concat([header, nonce, body, cipher.getAuthTag()]);
+      return { wrapped: Buffer.concat([header, nonce, body, cipher.getAuthTag()]), keyRef: ref(version) };
     } finally {
       master.fill(0);
     }
@@ -148,7 +158,24 @@ export class LocalKeyProvider implements KeyProvider {
     return Buffer.from(entry.key, 'base64');
   }
 
+  /** Re-reads the keyring when the file is not the one we read (saves replace it by rename); one stat otherwise. */
+  private refresh(): void {
+    if (fileStamp(this.options.file) !== this.stamp) this.reload();
+  }
+
   private reload(): void {
+    // Stamp before reading: a replace in between is seen by the next refresh.
+    const stamp = fileStamp(this.options.file);
     this.keyring = loadOrCreateKeyring(this.options.file);
+    this.stamp = stamp || fileStamp(this.options.file);
+  }
+}
+
+function fileStamp(file: string): string {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    return '';
   }
 }

@@ -208,7 +208,7 @@ export class DataKeys {
     }
     if (row.purpose !== EVENT_DATA_PURPOSE) throw new KeyUnwrapFailed(streamId, row.purpose, 'unexpected purpose');
     this.cache.recordProviderCall();
-    const key = await this.options.provider.decryptDataKey(row.wrappedKey, { stream: streamId, purpose: EVENT_DATA_PURPOSE });
+    const key = await this.options.provider.decryptDataKey(row.wrappedKey, { stream: streamId, purpose: EVENT_DATA_PURPOSE }, row.providerKeyRef);
     return { key, subjectId: row.subjectId };
   }
 }

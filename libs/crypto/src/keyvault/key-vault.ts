@@ -41,6 +41,7 @@ interface Row {
   version: number;
   purpose: string;
   wrapped: Buffer;
+  keyRef: string;
 }
 
 /**
@@ -124,10 +125,10 @@ export class KeyVault {
   private async page(kind: 'data' | 'root', keyRef: string, after: [string, number], limit: number): Promise<Row[]> {
     const sql =
       kind === 'data'
-        ? `select stream_id as id, key_version as version, purpose, wrapped_key as wrapped from keyvault.data_keys
+        ? `select stream_id as id, key_version as version, purpose, wrapped_key as wrapped, provider_key_ref as "keyRef" from keyvault.data_keys
             where destroyed_at is null and provider_key_ref <> $1 and (stream_id, key_version) > ($2, $3)
             order by stream_id, key_version limit $4`
-        : `select name as id, key_version as version, 'index-root' as purpose, wrapped_key as wrapped from keyvault.index_root_keys
+        : `select name as id, key_version as version, 'index-root' as purpose, wrapped_key as wrapped, provider_key_ref as "keyRef" from keyvault.index_root_keys
             where provider_key_ref <> $1 and (name, key_version) > ($2, $3) order by name, key_version limit $4`;
     const { rows } = await this.options.pool.query<Omit<Row, 'kind'>>(sql, [keyRef, after[0], after[1], limit]);
     return rows.map((r) => ({ ...r, kind }));
@@ -137,7 +138,7 @@ export class KeyVault {
   private async rewrapOne(row: Row): Promise<boolean> {
     const context: KeyContext =
       row.kind === 'data' ? { stream: row.id, purpose: row.purpose } : { stream: rootKeyStream(row.id), purpose: row.purpose };
-    const next = await withThrottleRetry(() => this.options.provider.rewrapDataKey(row.wrapped, context));
+    const next = await withThrottleRetry(() => this.options.provider.rewrapDataKey(row.wrapped, context, row.keyRef));
     const sql =
       row.kind === 'data'
         ? `update keyvault.data_keys set wrapped_key = $4, provider_key_ref = $5

@@ -35,6 +35,17 @@ describe('loadConfig: production', () => {
   });
 });
 
+describe('loadConfig: AWS_KMS_PREVIOUS_KEY_IDS', () => {
+  const kms = { KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
+  const old = 'arn:aws:kms:eu-central-1:111122223333:key/0f0e0d0c-1111-4222-8333-444455556666';
+
+  it('is a comma-separated list of key ARNs (spaces and empty entries ignored); aliases are refused', () => {
+    expect(loadConfig(kms).awsKmsPreviousKeyIds).toEqual([]);
+    expect(loadConfig({ ...kms, AWS_KMS_PREVIOUS_KEY_IDS: ` ${old} ,,` }).awsKmsPreviousKeyIds).toEqual([old]);
+    expect(() => loadConfig({ ...kms, AWS_KMS_PREVIOUS_KEY_IDS: `${old},alias/old` })).toThrow(/AWS_KMS_PREVIOUS_KEY_IDS: must be a comma-separated list of key ARNs/);
+  });
+});
+
 describe('loadConfig: TLS in production', () => {
   const base = { NODE_ENV: 'production', KEY_PROVIDER: 'aws-kms', AWS_KMS_KEY_ID: 'alias/ortholedger' };
 

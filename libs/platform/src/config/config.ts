@@ -25,6 +25,8 @@ export interface AppConfig {
   readonly keyProvider: 'local' | 'aws-kms';
   readonly localMasterKeyFile: string;
   readonly awsKmsKeyId: string | undefined;
+  /** Key ARNs keys may still be wrapped under after a rotation: read and re-wrapped, never used for new keys. */
+  readonly awsKmsPreviousKeyIds: readonly string[];
   readonly awsRegion: string | undefined;
   readonly clinicApiPort: number;
   readonly adminApiPort: number;
@@ -177,6 +179,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (keyProvider === 'aws-kms' && !awsKmsKeyId) {
     throw new ConfigError('AWS_KMS_KEY_ID', 'is required when KEY_PROVIDER=aws-kms');
   }
+  const awsKmsPreviousKeyIds = (env.AWS_KMS_PREVIOUS_KEY_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  if (awsKmsPreviousKeyIds.some((id) => !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(id))) {
+    throw new ConfigError('AWS_KMS_PREVIOUS_KEY_IDS', 'must be a comma-separated list of key ARNs (arn:aws:kms:<region>:<account>:key/<id>), not aliases');
+  }
   const databaseUrl = postgresUrl(env, 'DATABASE_URL', production);
   const appDatabaseUrl = postgresUrl(env, 'APP_DATABASE_URL', production);
   if (production && !databaseUrl && !appDatabaseUrl) {
@@ -206,6 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     keyProvider,
     localMasterKeyFile: path.resolve(env.LOCAL_MASTER_KEY_FILE || path.join(dataDir, 'keys', 'master.json')),
     awsKmsKeyId,
+    awsKmsPreviousKeyIds,
     awsRegion: env.AWS_REGION || undefined,
     clinicApiPort: port(env, 'CLINIC_API_PORT', 3000),
     adminApiPort: port(env, 'ADMIN_API_PORT', 3001),

@@ -91,7 +91,7 @@ export class KeysRotateMasterCommand extends JsonCommand {
   async run(_params: string[], options: { json?: boolean }): Promise<void> {
     const tools = await keyTools(this.runtime, 'owner');
     const { provider } = tools;
-    if (!(provider instanceof LocalKeyProvider)) throw new Error('with aws-kms, rotate in KMS (or move the alias), then run keys rewrap');
+    if (!(provider instanceof LocalKeyProvider)) throw new Error('with aws-kms, list the current key ARN in AWS_KMS_PREVIOUS_KEY_IDS, move the alias (or set AWS_KMS_KEY_ID), then run keys rewrap');
     const version = await audited(tools, { action: 'keys.rotate_master' }, async () => provider.rotateMasterKey());
     print(!!options.json, { currentVersion: version }, () => `master key version ${version} is now current; run keys rewrap`);
   }
