@@ -91,7 +91,7 @@ export function decidePatient(command: PatientCommand, state: PatientState, ctx:
         throw new DomainError('PATIENT.NOT_ON_CARE_TEAM', `user ${userId} is not on the care team`);
       }
       requireClinicianRemains(patient, userId, undefined);
-      return [{ type: 'CareTeamMemberRemoved', data: { ...base, userId } }];
+      return [{ type: 'CareTeamMemberRemoved', data: { ...base, userId, removedBy: ctx.actor.userId } }];
     }
     case 'RecordConsent':
       return [{ type: 'ConsentRecorded', data: { ...base, ...decideConsent(command.data, patient, ctx) } }];

@@ -19,6 +19,8 @@ export interface ActivePatient {
   patientId: string;
   clinicId: string;
   careTeam: Readonly<Record<string, CareTeamRole>>;
+  /** Former members who removed themselves (and have not rejoined): they handed their plan decisions over. */
+  leftTeam: readonly string[];
   consents: Readonly<Partial<Record<ConsentType, ConsentRecord>>>;
   hasGuardian: boolean;
   registeredAt: string;
@@ -37,6 +39,7 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
       patientId: data.patientId,
       clinicId: data.clinicId,
       careTeam: {},
+      leftTeam: [],
       consents: {},
       hasGuardian: data.guardian !== undefined,
       registeredAt: data.occurredAt,
@@ -50,11 +53,15 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
       const { guardian } = event.data.corrections;
       return guardian === undefined ? state : { ...state, hasGuardian: guardian !== null };
     }
-    case 'CareTeamMemberAssigned':
-      return { ...state, careTeam: { ...state.careTeam, [event.data.userId]: event.data.role } };
+    case 'CareTeamMemberAssigned': {
+      const { userId, role } = event.data;
+      return { ...state, careTeam: { ...state.careTeam, [userId]: role }, leftTeam: state.leftTeam.filter((id) => id !== userId) };
+    }
     case 'CareTeamMemberRemoved': {
-      const { [event.data.userId]: _removed, ...careTeam } = state.careTeam;
-      return { ...state, careTeam };
+      const { userId, removedBy } = event.data;
+      const { [userId]: _removed, ...careTeam } = state.careTeam;
+      const others = state.leftTeam.filter((id) => id !== userId);
+      return { ...state, careTeam, leftTeam: removedBy === userId ? [...others, userId] : others };
     }
     case 'ConsentRecorded': {
       const { consentType, status, formVersion, givenBy, recordedAt } = event.data;
