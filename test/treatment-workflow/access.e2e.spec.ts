@@ -102,6 +102,23 @@ describe('access to patients and cases through HTTP', () => {
     expect(approved.status).toBe(200);
   });
 
+  it('a team orthodontist who removes the treating orthodontist does not become the approver; once the treating account is disabled, the team decides', async () => {
+    const c = new Canaries();
+    const owner = await h.user('orthodontist', clinicA);
+    const { patientId, caseId } = await openCase(h, owner, c);
+    await expectStatus(h.call(owner, 'POST', `/patients/${patientId}/care-team`, { userId: teamOrtho.id, role: 'orthodontist' }), 201);
+    await expectStatus(h.call(owner, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    const plan = await proposePlan(h, caseId, 1, c);
+    await eventually(() => h.call(teamOrtho, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
+    // The exploit: remove the treating orthodontist (no reason needed), then approve.
+    await expectStatus(h.call(teamOrtho, 'DELETE', `/patients/${patientId}/care-team/${owner.id}`), 200);
+    const refused = await h.call(teamOrtho, 'POST', `/cases/${caseId}/plans/${plan.planId}/approval`, { version: 1 });
+    expect([refused.status, refused.body.code]).toEqual([403, 'TREATMENT_CASE.NOT_TREATING_ORTHODONTIST']);
+    // The treating orthodontist can no longer act (support disables the account): the decisions pass to the team.
+    await h.identity.users.disable(owner.id, { realm: 'cli', role: 'engineer' });
+    await expectStatus(h.call(teamOrtho, 'POST', `/cases/${caseId}/plans/${plan.planId}/approval`, { version: 1 }), 200);
+  });
+
   it('the care team reads the case; clinic staff of another clinic does not', async () => {
     expect((await h.call(teamDentist, 'GET', `/cases/${ids.caseId}`)).status).toBe(200);
     const foreignStaff = await h.user('clinic_staff', clinicB);

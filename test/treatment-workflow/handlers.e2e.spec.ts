@@ -40,6 +40,19 @@ describe('command handlers through the CommandBus and HTTP', () => {
     expect(await h.eventCount()).toBe(events + 2);
   });
 
+  it("removing the guardian who gave treatment consent lapses it: case commands need a new consent", async () => {
+    const { patientId, caseId } = await openCase(h, ortho, c); // consent given by the registered guardian
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/demographics-corrections`, { corrections: { guardian: null }, reason: 'guardian recorded in error' }), 201);
+    const refused = await h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c));
+    expect([refused.status, refused.body.code]).toEqual([412, 'TREATMENT_CASE.CONSENT_REQUIRED']);
+    const patient = await h.call(ortho, 'GET', `/patients/${patientId}`);
+    expect(patient.body.consents.treatment).toMatchObject({ status: 'granted', givenBy: 'guardian', lapsed: true });
+    // The patient's own consent, recorded now, lets treatment go on.
+    await expectStatus(h.call(ortho, 'POST', `/patients/${patientId}/consents`, { ...consent(h), givenBy: 'patient', recordedAt: h.clock.now().toISOString() }), 201);
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
+  });
+
   it('a revoked treatment consent stops treatment: no new findings, scans, plans or orders; the record can still be corrected and the case cancelled', async () => {
     const { patientId, caseId } = await openCase(h, ortho, c);
     const finding = await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);

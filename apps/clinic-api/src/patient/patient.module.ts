@@ -44,6 +44,6 @@ import { GetPatientHandler } from './queries/get-patient/get-patient.handler';
     TakeOverCareHandler,
     GetPatientHandler,
   ],
-  exports: [PatientCommands],
+  exports: [PatientCommands, ClinicMembers],
 })
 export class PatientModule {}

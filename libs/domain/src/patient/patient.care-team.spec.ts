@@ -1,5 +1,6 @@
 import { careTeamAssigned, ctxAs, ids, NOW, registered, specFor } from '../testing';
 import type { AssignCareTeamMember, RemoveCareTeamMember } from './patient.commands';
+import type { PatientEvent } from './patient.events';
 import { patientDecider } from './patient.decider';
 import { isCareTeamMember } from './patient.state';
 import { foldEvents } from '../shared/decider';
@@ -79,8 +80,25 @@ describe('RemoveCareTeamMember', () => {
     const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.dentist, 'dentist')];
     const events = given(history)
       .when(remove(ids.orthodontist), staff)
-      .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist } }]);
+      .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist, removedBy: ids.staff } }]);
     expect(isCareTeamMember(foldEvents(patientDecider, [...history, ...events]), ids.orthodontist)).toBe(false);
+  });
+
+  it('remembers who left the team on their own (they handed their plan decisions over) until they rejoin; a removal by another is not that', () => {
+    const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.otherOrthodontist, 'orthodontist')];
+    const leftTeam = (events: readonly PatientEvent[]) => {
+      const state = foldEvents(patientDecider, events);
+      return state.status === 'active' ? state.leftTeam : undefined;
+    };
+    const self = ctxAs('orthodontist');
+    const left = given(history).when(remove(ids.orthodontist), self).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist, removedBy: ids.orthodontist } }]);
+    expect(leftTeam([...history, ...left])).toEqual([ids.orthodontist]);
+    expect(leftTeam([...history, ...left, careTeamAssigned(ids.orthodontist, 'orthodontist')])).toEqual([]);
+    const removed = given(history).when(remove(ids.orthodontist), ctxAs('orthodontist', { userId: ids.otherOrthodontist })).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist, removedBy: ids.otherOrthodontist } }]);
+    expect(leftTeam([...history, ...removed])).toEqual([]);
+    // Rejoining and then being removed by another ends the hand-over as well; so does a removal recorded before removedBy was written.
+    expect(leftTeam([...history, ...left, careTeamAssigned(ids.orthodontist, 'orthodontist'), ...removed])).toEqual([]);
+    expect(leftTeam([...history, { type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist } }])).toEqual([]);
   });
 
   it('refuses removing someone who is not on the care team', () => {
@@ -93,7 +111,7 @@ describe('RemoveCareTeamMember', () => {
     const history = [registered(), careTeamAssigned(ids.orthodontist, 'orthodontist'), careTeamAssigned(ids.dentist, 'dentist')];
     const removed = given(history)
       .when(remove(ids.dentist), staff)
-      .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.dentist } }]);
+      .then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.dentist, removedBy: ids.staff } }]);
     given([...history, ...removed])
       .when(remove(ids.dentist), staff)
       .thenThrows('PATIENT.NOT_ON_CARE_TEAM');
@@ -104,8 +122,8 @@ describe('RemoveCareTeamMember', () => {
     given(history).when(remove(ids.orthodontist), staff).thenThrows('PATIENT.LAST_CLINICIAN');
     given(history).when(assign(ids.orthodontist, 'clinic_staff'), staff).thenThrows('PATIENT.LAST_CLINICIAN');
     // Staff can still leave, and with a dentist on the team the orthodontist can too.
-    given(history).when(remove(ids.staff), staff).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.staff } }]);
-    given([...history, careTeamAssigned(ids.dentist, 'dentist')]).when(remove(ids.orthodontist), staff).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist } }]);
+    given(history).when(remove(ids.staff), staff).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.staff, removedBy: ids.staff } }]);
+    given([...history, careTeamAssigned(ids.dentist, 'dentist')]).when(remove(ids.orthodontist), staff).then([{ type: 'CareTeamMemberRemoved', data: { ...base, userId: ids.orthodontist, removedBy: ids.staff } }]);
   });
 
   it('refuses an unregistered patient', () => {

@@ -159,3 +159,31 @@ describe('hasActiveConsent', () => {
     expect(hasActiveConsent(offsets, 'treatment')).toBe(false);
   });
 });
+
+describe('consent given by a guardian whose record is removed', () => {
+  const corrected = (guardian: unknown) => ({
+    type: 'PatientDemographicsCorrected' as const,
+    data: { patientId: ids.patient, occurredAt: '2025-03-01T10:00:00.000Z', corrections: { guardian } as never, reason: 'Guardian recorded in error' },
+  });
+  const byPatient = consentRecorded({ consentType: 'data_processing', givenBy: 'patient' });
+
+  it('lapses: treatment consent is no longer active, the patient\'s own consents stay', () => {
+    const state = foldEvents(patientDecider, [registered(), consentRecorded(), byPatient, corrected(null)]);
+    expect(hasActiveConsent(state, 'treatment')).toBe(false);
+    expect(hasActiveConsent(state, 'data_processing')).toBe(true);
+  });
+
+  it('stays with a corrected guardian record (the state cannot tell a corrected name from another person: record a new consent then)', () => {
+    const state = foldEvents(patientDecider, [registered(), consentRecorded(), corrected({ name: { given: 'Ann', family: 'Other' }, relationship: 'aunt' })]);
+    expect(hasActiveConsent(state, 'treatment')).toBe(true);
+  });
+
+  it('cannot be revoked (it is not granted any more), and a new consent on the same form may be recorded', () => {
+    const history = [registered(), consentRecorded(), corrected(null)];
+    given(history).when(consentCommand({ status: 'revoked', givenBy: 'patient', recordedAt: '2025-02-28T10:00:00.000Z' }), staff).thenThrows('PATIENT.CONSENT_NOT_GRANTED');
+    const regranted = given(history)
+      .when(consentCommand({ givenBy: 'patient', recordedAt: '2025-02-28T10:00:00.000Z' }), staff)
+      .then([consentRecorded({ givenBy: 'patient', recordedAt: '2025-02-28T10:00:00.000Z' })]);
+    expect(hasActiveConsent(foldEvents(patientDecider, [...history, ...regranted]), 'treatment')).toBe(true);
+  });
+});

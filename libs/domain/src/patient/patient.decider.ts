@@ -29,7 +29,7 @@ import {
   type RecordConsent,
 } from './patient.commands';
 import type { ConsentRecorded, PatientEvent } from './patient.events';
-import { evolvePatient, initialPatientState, supersedes, type ActivePatient, type PatientState } from './patient.state';
+import { evolvePatient, initialPatientState, isGranted, supersedes, type ActivePatient, type PatientState } from './patient.state';
 import { validateCorrection, validateDemographics } from './patient.validation';
 
 /**
@@ -91,7 +91,7 @@ export function decidePatient(command: PatientCommand, state: PatientState, ctx:
         throw new DomainError('PATIENT.NOT_ON_CARE_TEAM', `user ${userId} is not on the care team`);
       }
       requireClinicianRemains(patient, userId, undefined);
-      return [{ type: 'CareTeamMemberRemoved', data: { ...base, userId } }];
+      return [{ type: 'CareTeamMemberRemoved', data: { ...base, userId, removedBy: ctx.actor.userId } }];
     }
     case 'RecordConsent':
       return [{ type: 'ConsentRecorded', data: { ...base, ...decideConsent(command.data, patient, ctx) } }];
@@ -175,10 +175,10 @@ function decideConsent(data: RecordConsent['data'], patient: ActivePatient, ctx:
     // Entered now, it would not be the current consent: refuse rather than answer 201 for a record that changes nothing.
     throw new DomainError('PATIENT.CONSENT_OUT_OF_ORDER', `a later ${consentType} consent record is on file; it stays the current one`);
   }
-  if (status === 'revoked' && current?.status !== 'granted') {
+  if (status === 'revoked' && !isGranted(current)) {
     throw new DomainError('PATIENT.CONSENT_NOT_GRANTED', `${consentType} consent is not granted`);
   }
-  if (status === 'granted' && current?.status === 'granted' && current.formVersion === formVersion) {
+  if (status === 'granted' && isGranted(current) && current?.formVersion === formVersion) {
     throw new DomainError(
       'PATIENT.CONSENT_ALREADY_GRANTED',
       `${consentType} consent is already granted on this form version`,

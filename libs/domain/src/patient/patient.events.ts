@@ -29,7 +29,11 @@ export type CareTeamMemberAssigned = Message<
   PatientEventBase & { userId: string; role: CareTeamRole; previousRole?: CareTeamRole }
 >;
 
-export type CareTeamMemberRemoved = Message<'CareTeamMemberRemoved', PatientEventBase & { userId: string }>;
+/**
+ * `removedBy` is the actor: a member who removed themselves has handed their cases' plan decisions
+ * over to the team. Events recorded before it was written lack it and count as removed by another.
+ */
+export type CareTeamMemberRemoved = Message<'CareTeamMemberRemoved', PatientEventBase & { userId: string; removedBy?: string }>;
 
 export type ConsentRecorded = Message<
   'ConsentRecorded',

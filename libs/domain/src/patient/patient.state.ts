@@ -7,6 +7,8 @@ export interface ConsentRecord {
   formVersion: string;
   givenBy: ConsentGiver;
   recordedAt: string;
+  /** Given by a guardian whose record was then removed: no longer consent (a new one must be recorded). */
+  lapsed?: true;
 }
 
 export interface UnregisteredPatient {
@@ -19,6 +21,8 @@ export interface ActivePatient {
   patientId: string;
   clinicId: string;
   careTeam: Readonly<Record<string, CareTeamRole>>;
+  /** Former members who removed themselves (and have not rejoined): they handed their plan decisions over. */
+  leftTeam: readonly string[];
   consents: Readonly<Partial<Record<ConsentType, ConsentRecord>>>;
   hasGuardian: boolean;
   registeredAt: string;
@@ -37,6 +41,7 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
       patientId: data.patientId,
       clinicId: data.clinicId,
       careTeam: {},
+      leftTeam: [],
       consents: {},
       hasGuardian: data.guardian !== undefined,
       registeredAt: data.occurredAt,
@@ -48,13 +53,20 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
   switch (event.type) {
     case 'PatientDemographicsCorrected': {
       const { guardian } = event.data.corrections;
-      return guardian === undefined ? state : { ...state, hasGuardian: guardian !== null };
+      if (guardian === undefined) return state;
+      if (guardian !== null) return { ...state, hasGuardian: true };
+      // Removing the guardian (`null`: recorded in error) takes away the standing of every consent they gave.
+      return { ...state, hasGuardian: false, consents: lapseGuardianConsents(state.consents) };
     }
-    case 'CareTeamMemberAssigned':
-      return { ...state, careTeam: { ...state.careTeam, [event.data.userId]: event.data.role } };
+    case 'CareTeamMemberAssigned': {
+      const { userId, role } = event.data;
+      return { ...state, careTeam: { ...state.careTeam, [userId]: role }, leftTeam: state.leftTeam.filter((id) => id !== userId) };
+    }
     case 'CareTeamMemberRemoved': {
-      const { [event.data.userId]: _removed, ...careTeam } = state.careTeam;
-      return { ...state, careTeam };
+      const { userId, removedBy } = event.data;
+      const { [userId]: _removed, ...careTeam } = state.careTeam;
+      const others = state.leftTeam.filter((id) => id !== userId);
+      return { ...state, careTeam, leftTeam: removedBy === userId ? [...others, userId] : others };
     }
     case 'ConsentRecorded': {
       const { consentType, status, formVersion, givenBy, recordedAt } = event.data;
@@ -80,8 +92,17 @@ export function supersedes(next: Pick<ConsentRecord, 'recordedAt'>, current: Pic
   return current === undefined || Date.parse(next.recordedAt) >= Date.parse(current.recordedAt);
 }
 
+/** A guardian's granted consents lapse with the guardian's removal; the records stay, marked. */
+function lapseGuardianConsents(consents: ActivePatient['consents']): ActivePatient['consents'] {
+  const entries = Object.entries(consents).map(([type, record]) =>
+    [type, record.givenBy === 'guardian' && record.status === 'granted' ? { ...record, lapsed: true as const } : record]);
+  return Object.fromEntries(entries);
+}
+
+export const isGranted = (record: ConsentRecord | undefined): boolean => record?.status === 'granted' && !record.lapsed;
+
 export const hasActiveConsent = (state: PatientState, type: ConsentType): boolean =>
-  state.status === 'active' && state.consents[type]?.status === 'granted';
+  state.status === 'active' && isGranted(state.consents[type]);
 
 export const isCareTeamMember = (state: PatientState, userId: string): boolean =>
   state.status === 'active' && Object.hasOwn(state.careTeam, userId);

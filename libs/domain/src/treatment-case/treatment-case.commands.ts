@@ -55,10 +55,19 @@ export interface CaseCommandBase {
    */
   patientClinicId?: string;
   /**
-   * The patient's care team (user ids), a snapshot from the patient stream: once the treating
-   * orthodontist has left it, plan decisions pass to the team's orthodontists. Never taken from the client.
+   * The patient's care team (user ids), a snapshot from the patient stream; with the two facts below
+   * it says whether the treating orthodontist has handed plan decisions over (requireTreating).
+   * Never taken from the client, as the two below.
    */
   patientCareTeam?: readonly string[];
+  /** Former members of the patient's care team who removed themselves and have not rejoined (patient stream). */
+  patientLeftTeam?: readonly string[];
+  /**
+   * Whether the treating doctor's account is an active orthodontist or dentist of the patient's
+   * current clinic (identity store): false once disabled, no longer a clinician, or the patient
+   * was transferred elsewhere. Absent: taken as active.
+   */
+  treatingDoctorActive?: boolean;
 }
 
 export type OpenCase = Message<

@@ -20,7 +20,7 @@ import {
   decideShipment,
 } from './treatment-case.delivery';
 import type { CaseEvent } from './treatment-case.events';
-import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
+import { CLINICIANS, requireActiveCase, type CaseDecision, type PatientTeamFacts } from './treatment-case.guards';
 import { decideApproval, decideProposal, decideRevisionRequest } from './treatment-case.planning';
 import { decideFindings, decideOpenCase, decideScan } from './treatment-case.records';
 import { evolveCase, initialCaseState, type CaseFacts, type CaseState } from './treatment-case.state';
@@ -118,7 +118,15 @@ function prepare<S extends CaseFacts>(
     state: current,
     ctx,
     base: { caseId, patientId: current.patientId, entryId, occurredAt: ctx.now },
-    ...(command.data.patientCareTeam ? { careTeam: command.data.patientCareTeam } : {}),
+    ...(command.data.patientCareTeam ? { team: teamFacts(command.data) } : {}),
+  };
+}
+
+function teamFacts(data: CaseCommand['data']): PatientTeamFacts {
+  return {
+    careTeam: data.patientCareTeam ?? [],
+    leftTeam: data.patientLeftTeam ?? [],
+    treatingActive: data.treatingDoctorActive !== false,
   };
 }
 

@@ -22,15 +22,21 @@ export function requireActiveCase(state: CaseState, caseId: string): ActiveCase 
 }
 
 /**
- * Plan decisions belong to the case's treating doctor, whatever else their role allows. Once that
- * doctor is no longer on the patient's care team (they left it, or the patient was transferred to
- * another clinic and back), the decisions pass to the orthodontists of the care team: the access
- * policy admits only care-team members of the patient's clinic. Without the care-team snapshot the
- * treating doctor alone decides.
+ * Plan decisions belong to the case's treating doctor, whatever else their role allows, until that
+ * doctor hands them over or can no longer act: they left the patient's care team themselves, or
+ * their account is no longer an active clinician of the patient's clinic (disabled, role changed,
+ * the patient transferred to another clinic). Then the decisions pass to the orthodontists of the
+ * care team. Someone else removing the treating doctor from the team passes nothing: the case
+ * waits until they are added back or become inactive. Without the team facts the treating doctor
+ * alone decides.
  */
-export function requireTreating(ctx: CommandContext, state: ActiveCase, careTeam?: readonly string[]): void {
-  const treatingStays = careTeam === undefined || careTeam.includes(state.treatingOrthodontistId);
-  if (treatingStays ? ctx.actor.userId !== state.treatingOrthodontistId : ctx.actor.role !== 'orthodontist') {
+export function requireTreating(ctx: CommandContext, state: ActiveCase, team?: PatientTeamFacts): void {
+  const treating = state.treatingOrthodontistId;
+  const handedOver = team !== undefined && (!team.treatingActive || (team.leftTeam.includes(treating) && !team.careTeam.includes(treating)));
+  const allowed = handedOver
+    ? ctx.actor.role === 'orthodontist' && team.careTeam.includes(ctx.actor.userId)
+    : ctx.actor.userId === treating;
+  if (!allowed) {
     throw new DomainError('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST', 'only the treating orthodontist may do this');
   }
 }
@@ -54,6 +60,13 @@ export interface CaseDecision {
   state: ActiveCase;
   ctx: CommandContext;
   base: CaseEventBase;
-  /** The patient's care team (user ids), a snapshot from the patient stream. */
-  careTeam?: readonly string[];
+  /** Snapshots from the patient stream and the identity store (see CaseCommandBase). */
+  team?: PatientTeamFacts;
+}
+
+/** What decides whether plan decisions passed from the treating doctor to the care team. */
+export interface PatientTeamFacts {
+  careTeam: readonly string[];
+  leftTeam: readonly string[];
+  treatingActive: boolean;
 }

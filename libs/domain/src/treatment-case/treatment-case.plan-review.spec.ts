@@ -102,13 +102,16 @@ describe('RequestPlanRevision', () => {
   });
 });
 
-describe('plan decisions once the treating orthodontist has left the care team', () => {
+describe('plan decisions pass to the care team only when the treating orthodontist handed them over or can no longer act', () => {
   const receiving = ctxAs('orthodontist', { userId: ids.otherOrthodontist, clinicId: ids.otherClinic });
-  const withTeam = (command: ReturnType<typeof approve>, patientCareTeam: string[], patientClinicId = ids.clinic) => ({ ...command, data: { ...command.data, patientClinicId, patientCareTeam } });
+  const colleague = ctxAs('orthodontist', { userId: ids.otherOrthodontist });
+  type Facts = { patientCareTeam: string[]; patientLeftTeam?: string[]; treatingDoctorActive?: boolean; patientClinicId?: string };
+  const withTeam = (command: ReturnType<typeof approve>, facts: Facts) => ({ ...command, data: { ...command.data, patientClinicId: ids.clinic, ...facts } });
   const approvedBy = (userId: string) => [{ type: 'TreatmentPlanApproved' as const, data: { ...newBase, planId: planId(1), version: 1, approvedBy: userId } }];
 
-  it('after a transfer, pass to an orthodontist of the receiving team; the former treating orthodontist and a dentist are refused', () => {
-    const transferred = (command: ReturnType<typeof approve>) => withTeam(command, [ids.otherOrthodontist], ids.otherClinic);
+  it('after a transfer (the treating orthodontist is not of the new clinic), pass to an orthodontist of the receiving team; the former treating orthodontist and a dentist are refused', () => {
+    const transferred = (command: ReturnType<typeof approve>) =>
+      withTeam(command, { patientCareTeam: [ids.otherOrthodontist], treatingDoctorActive: false, patientClinicId: ids.otherClinic });
     given(history.planProposed()).when(transferred(approve()), receiving).then(approvedBy(ids.otherOrthodontist));
     given(history.planProposed()).when(transferred(approve()), treating).thenThrows('ACCESS.CLINIC_MISMATCH');
     given(history.planProposed())
@@ -116,12 +119,27 @@ describe('plan decisions once the treating orthodontist has left the care team',
       .thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
   });
 
-  it('in the same clinic (the treating one left the team, or the patient came back after a transfer), pass to the team\'s orthodontists', () => {
-    const colleague = ctxAs('orthodontist', { userId: ids.otherOrthodontist });
-    given(history.planProposed()).when(withTeam(approve(), [ids.otherOrthodontist]), colleague).then(approvedBy(ids.otherOrthodontist));
-    // While the treating orthodontist is on the team, the decision stays theirs.
-    given(history.planProposed()).when(withTeam(approve(), [ids.orthodontist, ids.otherOrthodontist]), colleague).thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
-    given(history.planProposed()).when(withTeam(approve(), [ids.orthodontist, ids.otherOrthodontist]), treating).then(approvedBy(ids.orthodontist));
+  it('when the treating orthodontist left the team themselves, pass to the team\'s orthodontists (not to one outside the team)', () => {
+    const left = { patientCareTeam: [ids.otherOrthodontist], patientLeftTeam: [ids.orthodontist] };
+    given(history.planProposed()).when(withTeam(approve(), left), colleague).then(approvedBy(ids.otherOrthodontist));
+    given(history.planProposed()).when(withTeam(approve(), { ...left, patientCareTeam: [ids.dentist] }), colleague).thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+  });
+
+  it('when the treating orthodontist\'s account is disabled or no longer a clinician of the clinic, pass to the team\'s orthodontists, even while still on the team', () => {
+    const inactive = { patientCareTeam: [ids.orthodontist, ids.otherOrthodontist], treatingDoctorActive: false };
+    given(history.planProposed()).when(withTeam(approve(), inactive), colleague).then(approvedBy(ids.otherOrthodontist));
+  });
+
+  it('a colleague who removed the treating orthodontist from the team does not become the decider; the treating one still is', () => {
+    const removedByColleague = { patientCareTeam: [ids.otherOrthodontist], patientLeftTeam: [], treatingDoctorActive: true };
+    given(history.planProposed()).when(withTeam(approve(), removedByColleague), colleague).thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+    given(history.planProposed()).when(withTeam(approve(), removedByColleague), treating).then(approvedBy(ids.orthodontist));
+  });
+
+  it('while the treating orthodontist is on the team and active, the decision stays theirs; one who left and rejoined decides again', () => {
+    const onTeam = { patientCareTeam: [ids.orthodontist, ids.otherOrthodontist], patientLeftTeam: [ids.orthodontist], treatingDoctorActive: true };
+    given(history.planProposed()).when(withTeam(approve(), onTeam), colleague).thenThrows('TREATMENT_CASE.NOT_TREATING_ORTHODONTIST');
+    given(history.planProposed()).when(withTeam(approve(), onTeam), treating).then(approvedBy(ids.orthodontist));
   });
 
   it('without a transfer the receiving clinic is refused as before', () => {

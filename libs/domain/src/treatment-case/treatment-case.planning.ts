@@ -64,9 +64,9 @@ export function decideProposal(
 /** Only the treating doctor, only the latest version, only once. */
 function requirePendingPlan(
   command: { planId: string; version: number },
-  { state, ctx, careTeam }: CaseDecision,
+  { state, ctx, team }: CaseDecision,
 ): PlanVersionState {
-  requireTreating(ctx, state, careTeam);
+  requireTreating(ctx, state, team);
   const latest = latestPlan(state);
   if (!latest) throw new DomainError('TREATMENT_CASE.PLAN_NOT_PROPOSED', 'no plan has been proposed');
   const plan = Number.isInteger(command.version) ? state.plans[command.version - 1] : undefined;

@@ -72,8 +72,10 @@ export class CaseBoardQueries {
     if (query.status) where.push(`b.status = ${p(query.status)}`);
     if (query.nextAction) where.push(`b.next_action = ${p(query.nextAction)}`);
     if (query.treatingOrthodontistId) {
-      // Whose plan decisions a case is (as the decider has it): the treating orthodontist's, or once they
-      // have left the patient's care team (a transfer, leaving the team), the team's orthodontists'.
+      // Whose plan decisions a case is, as near the decider (requireTreating) as the read models allow: the
+      // treating orthodontist's, or once they are off the patient's care team the team's orthodontists'.
+      // Broader and narrower than the decider (see README): care_team does not record who removed a member
+      // (a removal by a colleague passes nothing), and account status (disabled, role) is not here.
       // The candidates come from the two indexes (case_board_treating; care_team_user, then case_board_patient),
       // never from a walk over the clinic's whole board.
       const me = p(query.treatingOrthodontistId);

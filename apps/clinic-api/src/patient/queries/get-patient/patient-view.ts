@@ -13,7 +13,7 @@ export interface PatientView {
   contact: ContactDetails;
   chartNumber: string;
   guardian?: Guardian;
-  consents: Partial<Record<ConsentType, { status: ConsentStatus; formVersion: string; givenBy: ConsentGiver; recordedAt: string }>>;
+  consents: Partial<Record<ConsentType, { status: ConsentStatus; formVersion: string; givenBy: ConsentGiver; recordedAt: string; lapsed?: true }>>;
   careTeam: { userId: string; role: CareTeamRole }[];
   /** When demographics were last corrected, if ever (the corrections themselves are events). */
   correctedAt?: string;
@@ -42,7 +42,11 @@ function apply(view: Draft | undefined, event: PatientEvent): Draft | undefined 
     case 'PatientDemographicsCorrected': {
       const { guardian, ...fields } = event.data.corrections;
       const next: Draft = { ...view, ...(fields as Partial<Demographics>), correctedAt: event.data.occurredAt };
-      if (guardian === null) delete next.guardian;
+      if (guardian === null) {
+        delete next.guardian;
+        // As the patient state has it: the removed guardian's consents lapse.
+        next.consents = Object.fromEntries(Object.entries(view.consents).map(([type, r]) => [type, r.givenBy === 'guardian' && r.status === 'granted' ? { ...r, lapsed: true as const } : r]));
+      }
       else if (guardian !== undefined) next.guardian = guardian;
       return next;
     }
