@@ -25,6 +25,7 @@ describe('ortholedger <group> <mistyped subcommand>', () => {
     ['users', 'creat'],
     ['db', 'migrat'],
     ['events', 'stat'],
+    ['retention', 'rn'],
   ])('%s %s: names the word, prints the help on stderr, exits 1', async (group, typo) => {
     const result = await cli(group, typo);
     expect(result.code).toBe(1);

@@ -1,5 +1,6 @@
 import { Command, Option, SubCommand } from 'nest-commander';
 import { migrateToLatest, purgeIdempotencyRecords } from '@ortholedger/platform';
+import { audited, auditTools } from '../../cli-audit';
 import { CliRuntime } from '../../cli-runtime.service';
 import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
@@ -28,9 +29,13 @@ export class DbPurgeIdempotencyCommand extends JsonCommand {
 
   async run(_params: string[], options: { json?: boolean; olderThanHours?: number }): Promise<void> {
     const hours = options.olderThanHours ?? 24;
-    const runtime = await this.runtime.get();
+    const tools = await auditTools(this.runtime);
+    const owner = tools.rt.pools.owner;
     const before = new Date(Date.now() - hours * 3_600_000);
-    const deleted = await purgeIdempotencyRecords(runtime.pools.owner, before);
+    // Counted first so the row, written before anything is deleted, holds the count (the cut-off is fixed, so only a concurrent purge can make it smaller).
+    const { rows } = await owner.query<{ n: number }>('select count(*)::int as n from command_idempotency.requests where created_at < $1', [before]);
+    const params = { olderThanHours: hours, records: rows[0].n };
+    const deleted = await audited(tools, { action: 'db.purge_idempotency', params }, () => purgeIdempotencyRecords(owner, before));
     print(!!options.json, { deleted, before: before.toISOString() }, () => `deleted ${deleted} idempotency record(s) created before ${before.toISOString()}`);
   }
 
