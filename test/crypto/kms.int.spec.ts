@@ -126,8 +126,15 @@ describe('changing the KMS key: the alias moves to a new key, rows stay readable
   });
 
   it('a process that trusts only the new key refuses rows under the old one with KeyRefNotTrusted (not TamperDetected) and asks KMS nothing', async () => {
-    const error = await reader(newOnly()).readStream(streams[0]).catch((e) => e);
+    const alerts: TamperDetected[] = [];
+    const alerted = new EncryptedEventStore({
+      inner: fx.inner, keys: new DataKeys({ store: new KeyStore(db.pools.app), provider: newOnly(), cache: new DekCache() }), onTamper: (e) => void alerts.push(e),
+    });
+    const error = await alerted.readStream(streams[0]).catch((e) => e);
     expect(error).toBeInstanceOf(KeyRefNotTrusted);
+    // Raised with its own code, and alerted as tampering too (an altered row makes the records unreadable).
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].message).toContain('does not trust');
     expect(error).not.toBeInstanceOf(TamperDetected);
     expect(error.message).toContain('AWS_KMS_PREVIOUS_KEY_IDS');
     expect(kms.mock.commandCalls(DecryptCommand)).toHaveLength(0);

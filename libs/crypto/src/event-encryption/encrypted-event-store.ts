@@ -14,7 +14,7 @@ import {
   type SubscribeOptions,
   WrongExpectedVersion,
 } from '@ortholedger/event-store';
-import { DataKeyDestroyed, DataKeyMissing, KeyUnwrapFailed, TamperDetected } from '../errors';
+import { DataKeyDestroyed, DataKeyMissing, KeyRefNotTrusted, KeyUnwrapFailed, TamperDetected } from '../errors';
 import type { CachedKey } from '../keyvault/dek-cache';
 import type { DataKeys } from '../keyvault/data-keys';
 import { OpenFailure, openEvent, parseHeader, sealEvent } from './event-ciphertext';
@@ -123,6 +123,12 @@ export class EncryptedEventStore implements EventStore {
       if (error instanceof OpenFailure) throw this.tamper(event, error.message);
       if (error instanceof DataKeyMissing) throw this.tamper(event, 'names a data key version that does not exist');
       if (error instanceof KeyUnwrapFailed) throw this.tamper(event, 'its data key did not unwrap (moved or altered)');
+      if (error instanceof KeyRefNotTrusted) {
+        // Its own error (a missing AWS_KMS_PREVIOUS_KEY_IDS entry is a configuration fault), but alerted
+        // as tampering too: a keyvault row pointed at another key makes the patient's records unreadable.
+        this.tamper(event, 'its data key names a key ref this deployment does not trust (an altered row, or a key missing from AWS_KMS_PREVIOUS_KEY_IDS)');
+        throw error;
+      }
       throw error; // provider outages stay typed (KeyProviderUnavailable, ...): retryable, not tampering
     }
   }

@@ -79,6 +79,7 @@ export function decideShipment(command: RecordShipment['data'], { state, base }:
   if (!order) throw new DomainError('TREATMENT_CASE.ORDER_NOT_FOUND', `order ${orderId} does not exist in this case`);
   if (order.shipped)
     throw new DomainError('TREATMENT_CASE.ORDER_ALREADY_SHIPPED', `order ${orderId} is already shipped`);
+  if (order.voided) throw new DomainError('TREATMENT_CASE.ORDER_VOID', `order ${orderId} was voided by a refinement and cannot ship`);
   return {
     type: 'AlignersShipped',
     data: {
@@ -117,12 +118,19 @@ export function decideRefinement(command: StartRefinement['data'], { state, base
     );
   }
   const reason = requireReason(command.reason);
-  return { type: 'RefinementStarted', data: { ...base, reason, refinementNumber: state.refinements + 1 } };
+  // The refinement replaces the rest of the current plan: its orders not shipped yet will never be
+  // worn, so they are void (named for the lab) instead of holding the case's completion for ever.
+  const voided = unshippedOrderIds(state);
+  return {
+    type: 'RefinementStarted',
+    data: { ...base, reason, refinementNumber: state.refinements + 1, ...(voided.length > 0 ? { voidedOrderIds: voided } : {}) },
+  };
 }
 
+/** Orders still due to ship: neither shipped nor void. */
 const unshippedOrderIds = (state: ActiveCase): string[] =>
   Object.entries(state.orders)
-    .filter(([, order]) => !order.shipped)
+    .filter(([, order]) => !order.shipped && !order.voided)
     .map(([orderId]) => orderId);
 
 /** A case completes once every aligner it ordered has reached the clinic: after closing, no shipment can be recorded. */

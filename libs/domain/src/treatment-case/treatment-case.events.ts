@@ -76,7 +76,8 @@ export type ProgressCheckRecorded = CaseEventOf<
   'ProgressCheckRecorded',
   { checkId: string; currentStage: number; fit: Fit; notes?: string }
 >;
-export type RefinementStarted = CaseEventOf<'RefinementStarted', { reason: string; refinementNumber: number }>;
+/** voidedOrderIds: orders of the superseded plan not shipped when the refinement began, now void. Absent in events written before it was recorded. */
+export type RefinementStarted = CaseEventOf<'RefinementStarted', { reason: string; refinementNumber: number; voidedOrderIds?: string[] }>;
 export type CaseCompleted = CaseEventOf<'CaseCompleted'>;
 /** voidedOrderIds: orders unshipped at cancellation, now void. Absent in events written before it was recorded. */
 export type CaseCancelled = CaseEventOf<'CaseCancelled', { reason: string; voidedOrderIds?: string[] }>;

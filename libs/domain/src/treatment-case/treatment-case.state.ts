@@ -17,6 +17,8 @@ export interface OrderState {
   stageFrom: number;
   stageTo: number;
   shipped: boolean;
+  /** Void: superseded by a refinement or the case's cancellation before it shipped; it can no longer ship. */
+  voided?: boolean;
 }
 
 /** Which aligners the patient can be wearing: the plan of the latest shipment, up to its highest shipped stage. */
@@ -140,17 +142,30 @@ function applyToOpened(state: ActiveCase, event: Exclude<CaseEvent, { type: 'Cas
     case 'ProgressCheckRecorded':
       return { ...state, checkIds: [...state.checkIds, event.data.checkId] };
     case 'RefinementStarted':
-      return { ...state, status: 'Refinement', series: 'refinement', refinements: event.data.refinementNumber };
+      return {
+        ...state,
+        status: 'Refinement',
+        series: 'refinement',
+        refinements: event.data.refinementNumber,
+        orders: voidOrders(state.orders, event.data.voidedOrderIds),
+      };
     case 'CaseCompleted':
       return { ...state, status: 'Completed', closedAt: event.data.occurredAt };
     case 'CaseCancelled':
-      return { ...state, status: 'Cancelled', closedAt: event.data.occurredAt };
+      return { ...state, status: 'Cancelled', closedAt: event.data.occurredAt, orders: voidOrders(state.orders, event.data.voidedOrderIds) };
     case 'EntryCorrected':
       // Corrections amend record content, which state does not hold; the entry itself is tracked above.
       return state;
     default:
       return assertNever(event, 'case event');
   }
+}
+
+function voidOrders(orders: Readonly<Record<string, OrderState>>, ids: readonly string[] | undefined): Readonly<Record<string, OrderState>> {
+  if (!ids || ids.length === 0) return orders;
+  const next = { ...orders };
+  for (const id of ids) if (Object.hasOwn(next, id) && !next[id].shipped) next[id] = { ...next[id], voided: true };
+  return next;
 }
 
 const decidePlan = (plans: PlanVersionState[], version: number, decision: PlanDecision): PlanVersionState[] =>

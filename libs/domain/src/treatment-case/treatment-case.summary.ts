@@ -17,7 +17,7 @@ export type CaseEventSummary =
   | { kind: 'aligners_ordered'; orderId: string; planVersion: number; stageFrom: number; stageTo: number }
   | { kind: 'aligners_shipped'; orderId: string }
   | { kind: 'progress_check_recorded'; checkId: string; currentStage: number; fit: Fit }
-  | { kind: 'refinement_started'; refinementNumber: number }
+  | { kind: 'refinement_started'; refinementNumber: number; voidedOrderIds?: string[] }
   | { kind: 'case_completed' }
   | { kind: 'case_cancelled'; voidedOrderIds?: string[] }
   | { kind: 'entry_corrected'; correctsEntryId: string; correctedType: CorrectableEventType; fields: string[] };
@@ -55,8 +55,10 @@ export function summarizeCaseEvent(event: CaseEvent): CaseEventSummary {
       const { checkId, currentStage, fit } = event.data;
       return { kind: 'progress_check_recorded', checkId, currentStage, fit };
     }
-    case 'RefinementStarted':
-      return { kind: 'refinement_started', refinementNumber: event.data.refinementNumber };
+    case 'RefinementStarted': {
+      const { refinementNumber, voidedOrderIds } = event.data;
+      return voidedOrderIds ? { kind: 'refinement_started', refinementNumber, voidedOrderIds } : { kind: 'refinement_started', refinementNumber };
+    }
     case 'CaseCompleted':
       return { kind: 'case_completed' };
     case 'CaseCancelled':

@@ -10,6 +10,7 @@ import {
   planApproved,
   planProposed,
   progressChecked,
+  refinementStarted,
   specFor,
 } from '../testing';
 import type { RecordProgressCheck } from './treatment-case.commands';
@@ -111,6 +112,22 @@ describe('StartRefinement', () => {
     given(secondCycle)
       .when(refine('Still rotated'), ortho)
       .then([{ type: 'RefinementStarted', data: { ...newBase, reason: 'Still rotated', refinementNumber: 2 } }]);
+  });
+
+  it("voids the current plan's orders not shipped yet, which then cannot ship; completion after the refinement is not held by them", () => {
+    const withPending = [...history.inTreatment(), aligners.ordered(2, 1, 21, 40)];
+    given(withPending)
+      .when(refine(), ortho)
+      .then([{ type: 'RefinementStarted', data: { ...newBase, reason: 'Lower canines lagging', refinementNumber: 1, voidedOrderIds: [orderId(2)] } }]);
+    const refined = [...withPending, { ...refinementStarted(1), data: { ...refinementStarted(1).data, voidedOrderIds: [orderId(2)] } }];
+    const error = given(refined).when(caseCommand('RecordShipment', { orderId: orderId(2), carrier: 'DHL' }), ctxAs('case_coordinator')).thenThrows('TREATMENT_CASE.ORDER_VOID');
+    expect(error.kind).toBe('conflict');
+    const secondPlanShipped = [...refined, planProposed(2, 'refinement'), planApproved(2), aligners.ordered(3, 2, 1, 20), aligners.shipped(3)];
+    given(secondPlanShipped).when(complete(), ortho).then([{ type: 'CaseCompleted', data: newBase }]);
+    // Without the void (an event from before it was recorded), the pending order still holds completion.
+    given([...withPending, refinementStarted(1), planProposed(2, 'refinement'), planApproved(2), aligners.ordered(3, 2, 1, 20), aligners.shipped(3)])
+      .when(complete(), ortho)
+      .thenThrows('TREATMENT_CASE.ORDERS_UNSHIPPED');
   });
 
   describe('refuses', () => {

@@ -204,17 +204,19 @@ export class ProjectionRunner {
   /**
    * A rebuild's shadow tables hold patients' rows too, and one that was interrupted (kept to resume)
    * or stopped may never run again: its own batches sweep erasures only while it runs. So the live
-   * runner sweeps every shadow of its projections (not one refused for a newer version: that is the
-   * newer release's), each in its own transaction with the shadow checkpoint row locked first, as a
+   * runner sweeps every shadow of its projections built by this release's version of the projector
+   * (one of another version is that release's, as is a projection refused for a newer version), each in its own transaction with the shadow checkpoint row locked first, as a
    * rebuild's batch locks it (a running rebuild waits for the sweep, or the sweep for its batch).
    */
   private async sweepShadows(): Promise<void> {
     const projections = this.options.projections.filter((p) => !this.refused.has(p.name));
     if (projections.length === 0) return;
-    const shadows = await sql<{ projection: string }>`
-      select projection from read_models.projection_checkpoints where target = 'shadow' and projection = any(${projections.map((p) => p.name)}::text[])`.execute(this.options.db);
-    for (const { projection: name } of shadows.rows) {
-      const projection = projections.find((p) => p.name === name)!;
+    const shadows = await sql<{ projection: string; version: number }>`
+      select projection, version from read_models.projection_checkpoints where target = 'shadow' and projection = any(${projections.map((p) => p.name)}::text[])`.execute(this.options.db);
+    for (const { projection: name, version } of shadows.rows) {
+      // A shadow another release is building (a rolling upgrade) may have other tables: left to its rebuild.
+      const projection = projections.find((p) => p.name === name && p.version === version);
+      if (!projection) continue;
       try {
         const erased = await this.options.db.transaction().execute(async (trx) => {
           if (!(await CheckpointStore.lockMany(trx, [name], 'shadow')).has(name)) return 0; // swapped in meanwhile
