@@ -1,5 +1,5 @@
 import type { Role } from '../shared/actor';
-import { aligners, caseCommand, ctxAs, entryId, history, newBase, progressChecked, specFor } from '../testing';
+import { aligners, caseCommand, ctxAs, entryId, history, newBase, progressChecked, scanAttached, specFor } from '../testing';
 import type { CorrectableEventType } from './treatment-case.events';
 import { treatmentCaseDecider } from './treatment-case.decider';
 
@@ -47,7 +47,7 @@ describe('CorrectEntry', () => {
       'orthodontist',
     ],
     ['the arch of a scan', 'ScanAttached', ENTRY.scan, { arch: 'lower' }, 'clinic_staff'],
-    ['the kind of a scan', 'ScanAttached', ENTRY.scan, { kind: 'photo' }, 'orthodontist'],
+    ['the kind of a scan, clearing its arch', 'ScanAttached', ENTRY.scan, { kind: 'photo', arch: null }, 'orthodontist'],
     [
       'a shipment’s tracking reference',
       'AlignersShipped',
@@ -66,6 +66,36 @@ describe('CorrectEntry', () => {
     given(withCheck())
       .when(correct(target, replacement), ctxAs(role))
       .then([corrected(target, type, replacement)]);
+  });
+
+  describe('a scan correction is checked against the scan as it will read (its facts so far)', () => {
+    const photo = { ...scanAttached(2), data: { ...scanAttached(2).data, kind: 'photo', sizeBytes: 2_000_000, arch: undefined } };
+    const cbct = { ...scanAttached(3), data: { ...scanAttached(3).data, kind: 'cbct', sizeBytes: 10 * 1024 ** 3, arch: undefined } };
+    const scans = () => [...history.open(), photo, cbct];
+
+    it('refuses a new kind that cannot have the arch the scan keeps', () => {
+      given(scans()).when(correct(ENTRY.scan, { kind: 'photo' }), ctxAs('orthodontist')).thenThrows('VALIDATION.INVALID_VALUE');
+    });
+
+    it('refuses an arch on a photo', () => {
+      given(scans()).when(correct(photo.data.entryId, { arch: 'lower' }), ctxAs('clinic_staff')).thenThrows('VALIDATION.INVALID_VALUE');
+    });
+
+    it("refuses a kind whose ceiling the scan's size exceeds", () => {
+      given(scans()).when(correct(cbct.data.entryId, { kind: 'photo' }), ctxAs('orthodontist')).thenThrows('VALIDATION.INVALID_SIZE');
+      given(scans())
+        .when(correct(cbct.data.entryId, { kind: 'panoramic' }), ctxAs('orthodontist'))
+        .thenThrows('VALIDATION.INVALID_SIZE');
+    });
+
+    it('follows earlier corrections: once a scan is corrected to a photo, an arch is refused', () => {
+      const first = corrected(ENTRY.scan, 'ScanAttached', { kind: 'photo', arch: null });
+      const firstEntry = { ...first, data: { ...first.data, entryId: entryId(950) } };
+      given([...scans(), firstEntry]).when(correct(ENTRY.scan, { arch: 'upper' }), ctxAs('orthodontist')).thenThrows('VALIDATION.INVALID_VALUE');
+      given([...scans(), firstEntry])
+        .when(correct(ENTRY.scan, { kind: 'intraoral_3d', arch: 'upper' }), ctxAs('orthodontist'))
+        .then([corrected(ENTRY.scan, 'ScanAttached', { kind: 'intraoral_3d', arch: 'upper' })]);
+    });
   });
 
   it('corrects the same entry twice: each correction is its own entry', () => {

@@ -1,12 +1,13 @@
 import { CLINIC_ROLES, requireRole, type Role } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { requireReason, requireText, requireUuid } from '../shared/validation';
-import type { CorrectEntry } from './treatment-case.commands';
+import type { CorrectEntry, ScanKind } from './treatment-case.commands';
 import { validateCarrier, validateCurrentStage, validateFit, validateTrackingRef } from './treatment-case.delivery';
 import type { CorrectableEventType, EntryCorrected } from './treatment-case.events';
 import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
 import {
   ARCH_SCAN_KIND,
+  MAX_SCAN_BYTES,
   validateConditions,
   validateDiagnosis,
   validateMalocclusionClass,
@@ -15,7 +16,7 @@ import {
   validateScanArch,
   validateScanKind,
 } from './treatment-case.records';
-import { isClosed, type ActiveCase, type CaseFacts, type CaseState, type ClosedCase } from './treatment-case.state';
+import { isClosed, type ActiveCase, type CaseFacts, type CaseState, type ClosedCase, type ScanFacts } from './treatment-case.state';
 
 type FieldRule = (value: unknown, state: CaseFacts) => unknown;
 
@@ -56,7 +57,8 @@ export const CORRECTABLE_ENTRIES: Readonly<
   },
   ScanAttached: {
     roles: CLINIC_ROLES,
-    fields: { kind: validateScanKind, arch: validateScanArch },
+    // A correction may clear the arch (null), e.g. of a scan attached as intraoral that was a photo.
+    fields: { kind: validateScanKind, arch: (value) => (value === null ? null : validateScanArch(value)) },
   },
   AlignersShipped: {
     roles: ['case_coordinator'],
@@ -104,8 +106,22 @@ export function decideCorrection(command: CorrectEntry['data'], { state, ctx, ba
     }
     validated[field] = rule.fields[field](replacement[field], state);
   }
-  if (correctedType === 'ScanAttached' && validated.arch !== undefined && validated.kind !== undefined && validated.kind !== ARCH_SCAN_KIND) {
-    throw new DomainError('VALIDATION.INVALID_VALUE', `arch is given for ${ARCH_SCAN_KIND} scans only, not ${String(validated.kind)}`);
-  }
+  if (correctedType === 'ScanAttached') checkCorrectedScan(state.scans?.[correctsEntryId], validated);
   return { type: 'EntryCorrected', data: { ...base, correctsEntryId, correctedType, reason, replacement: validated } };
+}
+
+/**
+ * The scan as it will read after the correction (its facts so far with the replacement applied)
+ * must still be a valid scan: an arch only on an intraoral scan, a size within its kind's ceiling.
+ * Without facts (a case folded before they were kept) only the replacement itself is checked.
+ */
+function checkCorrectedScan(facts: ScanFacts | undefined, replacement: Record<string, unknown>): void {
+  const kind = (replacement.kind ?? facts?.kind) as ScanKind | undefined;
+  const arch = replacement.arch === null ? undefined : (replacement.arch ?? facts?.arch);
+  if (arch !== undefined && kind !== undefined && kind !== ARCH_SCAN_KIND) {
+    throw new DomainError('VALIDATION.INVALID_VALUE', `arch is given for ${ARCH_SCAN_KIND} scans only, not ${String(kind)} (clear it with arch: null)`);
+  }
+  if (facts && kind !== undefined && facts.sizeBytes > MAX_SCAN_BYTES[kind]) {
+    throw new DomainError('VALIDATION.INVALID_SIZE', `a ${kind} record is at most ${MAX_SCAN_BYTES[kind]} bytes; this one is larger`);
+  }
 }

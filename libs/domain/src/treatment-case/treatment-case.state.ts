@@ -55,12 +55,23 @@ export interface CaseFacts {
   plans: PlanVersionState[];
   findingIds: string[];
   scanIds: string[];
+  /**
+   * entryId of each ScanAttached -> its kind, arch and size as corrected so far, so a correction of
+   * one field is checked against the others. Absent in states folded before it was kept.
+   */
+  scans?: Readonly<Record<string, ScanFacts>>;
   checkIds: string[];
   orders: Readonly<Record<string, OrderState>>;
   worn?: WornAligners;
   /** entryId -> event type of every entry in the case, for corrections and idempotency. */
   entries: Readonly<Record<string, CaseEventType>>;
   openedAt: string;
+}
+
+export interface ScanFacts {
+  kind: string;
+  arch?: string;
+  sizeBytes: number;
 }
 
 export interface NotOpenedCase {
@@ -105,7 +116,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   if (isClosed(state)) {
     // After closing decide writes corrections only: they are tracked as entries and leave the case closed.
     if (event.type !== 'EntryCorrected') return state;
-    return { ...state, entries: { ...state.entries, [event.data.entryId]: event.type } };
+    return correctScan({ ...state, entries: { ...state.entries, [event.data.entryId]: event.type } }, event);
   }
   return applyToOpened({ ...state, entries: { ...state.entries, [event.data.entryId]: event.type } }, event);
 }
@@ -114,8 +125,11 @@ function applyToOpened(state: ActiveCase, event: Exclude<CaseEvent, { type: 'Cas
   switch (event.type) {
     case 'ClinicalFindingsRecorded':
       return { ...state, findingIds: [...state.findingIds, event.data.findingId] };
-    case 'ScanAttached':
-      return { ...state, scanIds: [...state.scanIds, event.data.scanId] };
+    case 'ScanAttached': {
+      const { entryId, scanId, kind, arch, sizeBytes } = event.data;
+      const facts: ScanFacts = arch === undefined ? { kind, sizeBytes } : { kind, arch, sizeBytes };
+      return { ...state, scanIds: [...state.scanIds, scanId], scans: { ...state.scans, [entryId]: facts } };
+    }
     case 'TreatmentPlanProposed': {
       const { planId, version, series, stages } = event.data;
       return {
@@ -154,11 +168,23 @@ function applyToOpened(state: ActiveCase, event: Exclude<CaseEvent, { type: 'Cas
     case 'CaseCancelled':
       return { ...state, status: 'Cancelled', closedAt: event.data.occurredAt, orders: voidOrders(state.orders, event.data.voidedOrderIds) };
     case 'EntryCorrected':
-      // Corrections amend record content, which state does not hold; the entry itself is tracked above.
-      return state;
+      // Corrections amend record content, which state does not hold (but a scan's facts); the entry itself is tracked above.
+      return correctScan(state, event);
     default:
       return assertNever(event, 'case event');
   }
+}
+
+/** A scan correction's kind and arch (arch null: cleared) applied to the scan's facts. */
+function correctScan<S extends CaseFacts>(state: S, event: Extract<CaseEvent, { type: 'EntryCorrected' }>): S {
+  const { correctedType, correctsEntryId, replacement } = event.data;
+  const before = state.scans?.[correctsEntryId];
+  if (correctedType !== 'ScanAttached' || !before) return state;
+  const next: ScanFacts = { ...before };
+  if (typeof replacement.kind === 'string') next.kind = replacement.kind;
+  if (replacement.arch === null) delete next.arch;
+  else if (typeof replacement.arch === 'string') next.arch = replacement.arch;
+  return { ...state, scans: { ...state.scans, [correctsEntryId]: next } };
 }
 
 function voidOrders(orders: Readonly<Record<string, OrderState>>, ids: readonly string[] | undefined): Readonly<Record<string, OrderState>> {
