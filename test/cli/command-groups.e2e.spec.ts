@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
+import { runCli } from '../support/cli-bin';
 
 /** The built CLI: commander's option parsing and exit codes are only real there. No database is touched. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli({}, ...args);
 
 describe('ortholedger <group> <mistyped subcommand>', () => {
   it.each([

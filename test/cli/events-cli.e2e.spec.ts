@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { PostgresEventStore } from '@ortholedger/event-store';
 import { event } from '../../libs/event-store/src/testing/event-store.contract';
+import { cliEnvFor, runCli } from '../support/cli-bin';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
-
 /** The built CLI, as an engineer runs it, against a test database. */
-async function cli(db: TestDatabase, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: `/tmp/ortholedger-cli-${db.name}`, LOG_LEVEL: 'silent' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (db: TestDatabase, ...args: string[]) => runCli(cliEnvFor(db), ...args);
 
 describe('ortholedger db / events', () => {
   let db: TestDatabase;
@@ -54,16 +39,10 @@ describe('ortholedger db / events', () => {
   it('with EVENT_STORE=eventstoredb, stats asks EventStoreDB and verify refuses: neither reports the Postgres tables as the log', async () => {
     // Nothing listens on port 1: stats must fail reaching the configured store rather than count the Postgres tables.
     const esdb = { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' };
-    const stats = await run(process.execPath, [BIN, 'events', 'stats', '--json'], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...esdb } }).then(
-      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const stats = await runCli({ DATABASE_URL: db.url, ...esdb }, 'events', 'stats', '--json');
     expect([stats.code, stats.stdout]).toEqual([1, '']);
     expect(stats.stderr).toContain('127.0.0.1:1');
-    const verify = await run(process.execPath, [BIN, 'events', 'verify', '--json'], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...esdb } }).then(
-      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const verify = await runCli({ DATABASE_URL: db.url, ...esdb }, 'events', 'verify', '--json');
     expect([verify.code, verify.stdout]).toEqual([1, '']);
     expect(verify.stderr).toContain('events verify checks the Postgres event store; EVENT_STORE=eventstoredb');
   });
@@ -86,12 +65,7 @@ describe('ortholedger db / events', () => {
   });
 
   it('a bad configuration value stops the CLI with a message naming the variable', async () => {
-    const { code, stderr } = await run(process.execPath, [BIN, 'events', 'stats'], {
-      env: { ...process.env, DATABASE_URL: db.url, EVENT_STORE: 'mongodb' },
-    }).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => e,
-    );
+    const { code, stderr } = await runCli({ DATABASE_URL: db.url, EVENT_STORE: 'mongodb', LOG_LEVEL: undefined }, 'events', 'stats');
     expect(code).toBe(1);
     expect(stderr).toContain('EVENT_STORE');
   });

@@ -1,23 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { cryptoFixture, type CryptoFixture, phiEvent } from '../../libs/crypto/src/testing/crypto-fixture';
+import { runCli } from '../support/cli-bin';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
-
 /** The built CLI, as an engineer runs it. */
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 describe('ortholedger keys', () => {
   // Nothing listens there: a command that opened the database would fail with a connection error instead.

@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import type { CaseCommand, CommandContext, PatientCommand } from '@ortholedger/domain';
 import { writeStream } from '../../apps/cli/src/commands/seed/seed-writer';
 import type { StreamPlan } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { cryptoFixture, type CryptoFixture } from '../../libs/crypto/src/testing/crypto-fixture';
+import { runCli } from '../support/cli-bin';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
-
 /** The built CLI, as an engineer runs it. */
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 const clinicId = randomUUID();
 const ortho = randomUUID();

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { cliEnvFor, runCli } from '../support/cli-bin';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/ortholedger.js');
 
 describe('ortholedger seed', () => {
   let db: TestDatabase;
-  const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: `/tmp/ortholedger-cli-${db.name}`, LOG_LEVEL: 'silent' } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(cliEnvFor(db), ...args);
   const events = async () => (await db.pools.owner.query<{ n: number }>('select count(*)::int as n from eventstore.events')).rows[0].n;
 
   beforeAll(async () => {

@@ -1,10 +1,6 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CLI_BIN as BIN, type CliResult, runCli } from '../../support/cli-bin';
 import type { ProjectionFixture } from './projection-fixture';
-
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../../bin/ortholedger.js');
 
 /** The built CLI as an engineer runs it, on the fixture's database and keyring. */
 export function cliEnv(f: ProjectionFixture): NodeJS.ProcessEnv {
@@ -17,14 +13,8 @@ export function cliEnv(f: ProjectionFixture): NodeJS.ProcessEnv {
   };
 }
 
-export async function cli(f: ProjectionFixture, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: cliEnv(f), maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+export function cli(f: ProjectionFixture, ...args: string[]): Promise<CliResult> {
+  return runCli(cliEnv(f), ...args);
 }
 
 /** Starts the CLI and SIGKILLs it after `ms` (a real crash: no shutdown hooks run). Resolves with whether it was killed. */

@@ -69,8 +69,8 @@ describe('CorrectEntry', () => {
   });
 
   describe('a scan correction is checked against the scan as it will read (its facts so far)', () => {
-    const photo = { ...scanAttached(2), data: { ...scanAttached(2).data, kind: 'photo', sizeBytes: 2_000_000, arch: undefined } };
-    const cbct = { ...scanAttached(3), data: { ...scanAttached(3).data, kind: 'cbct', sizeBytes: 10 * 1024 ** 3, arch: undefined } };
+    const photo = { ...scanAttached(2), data: { ...scanAttached(2).data, kind: 'photo' as const, sizeBytes: 2_000_000, arch: undefined } };
+    const cbct = { ...scanAttached(3), data: { ...scanAttached(3).data, kind: 'cbct' as const, sizeBytes: 10 * 1024 ** 3, arch: undefined } };
     const scans = () => [...history.open(), photo, cbct];
 
     it('refuses a new kind that cannot have the arch the scan keeps', () => {
