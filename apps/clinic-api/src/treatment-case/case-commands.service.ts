@@ -54,9 +54,10 @@ export class CaseCommands {
 
   /** Not a clinician of the clinic any more (disabled, role changed, another clinic): they can no longer decide. */
   private async treatingDoctorActive(caseId: string, clinicId: string): Promise<boolean> {
-    const state = (await this.load(caseId)).state;
-    if (state.status === 'NotOpened') return true; // the decider refuses the command anyway
-    return (await this.members.notActiveClinicians(clinicId, [state.treatingOrthodontistId])).length === 0;
+    // From the case's opening (cached): the treating orthodontist never changes, so the stream need not be read again.
+    const treating = await this.patients.treatingOrthodontistOf(caseId);
+    if (!treating) return true; // not opened: the decider refuses the command anyway
+    return (await this.members.notActiveClinicians(clinicId, [treating])).length === 0;
   }
 
   /** A new case stream, filed under the patient so that erasing the patient shreds the case too. */
