@@ -9,6 +9,7 @@ const ORDER: Record<string, string> = {
   patient_directory: 'patient_id',
   care_team: 'patient_id, user_id',
   care_team_patients: 'patient_id',
+  care_team_departures: 'patient_id, user_id',
   case_board: 'case_id',
   case_timeline: 'event_id',
 };

@@ -2,7 +2,7 @@ import { isPatientStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
 import { Orphans } from './orphans';
 import { bulkWrite, deleteByIds, selectByIds } from './bulk-write';
-import type { CareTeamPatientsTable, CareTeamTable } from '../schema/read-model.db';
+import type { CareTeamDeparturesTable, CareTeamPatientsTable, CareTeamTable } from '../schema/read-model.db';
 
 export const CARE_TEAM = 'care_team';
 const TYPES = new Set(['PatientRegistered', 'CareTeamMemberAssigned', 'CareTeamMemberRemoved', 'PatientTransferred']);
@@ -11,6 +11,8 @@ interface Team {
   clinicId: string;
   updatedAt: string;
   members: Map<string, { role: string; assignedAt: string }>;
+  /** Left the team themselves (CareTeamMemberRemoved by the member) and not assigned again. */
+  departed: Set<string>;
 }
 
 /**
@@ -19,8 +21,8 @@ interface Team {
  */
 export class CareTeamProjection implements Projection {
   readonly name = CARE_TEAM;
-  readonly version = 1;
-  readonly tables = ['care_team', 'care_team_patients'];
+  readonly version = 2; // 2: care_team_departures (who left the team themselves)
+  readonly tables = ['care_team', 'care_team_patients', 'care_team_departures'];
   readonly description = "patient <-> clinician membership and each patient's clinic, for access policies";
 
   handles(event: { streamId: string; type: string }): boolean {
@@ -37,7 +39,7 @@ export class CareTeamProjection implements Projection {
       const id = event.subjectId!;
       const d = event.data;
       if (event.type === 'PatientRegistered') {
-        teams.set(id, { clinicId: d.clinicId, updatedAt: d.occurredAt, members: new Map() });
+        teams.set(id, { clinicId: d.clinicId, updatedAt: d.occurredAt, members: new Map(), departed: new Set() });
       } else {
         const team = teams.get(id);
         if (!team) {
@@ -48,11 +50,16 @@ export class CareTeamProjection implements Projection {
         if (event.type === 'CareTeamMemberAssigned') {
           const known = team.members.get(d.userId);
           team.members.set(d.userId, { role: d.role, assignedAt: known?.assignedAt ?? d.occurredAt });
+          team.departed.delete(d.userId);
         } else if (event.type === 'CareTeamMemberRemoved') {
           team.members.delete(d.userId);
+          // As the patient state has it: a removal recorded without removedBy (older events) was by someone else.
+          if (d.removedBy === d.userId) team.departed.add(d.userId);
+          else team.departed.delete(d.userId);
         } else if (event.type === 'PatientTransferred') {
           team.clinicId = d.toClinicId;
           team.members.clear();
+          team.departed.clear();
         }
       }
       dirty.add(id);
@@ -68,15 +75,18 @@ export class CareTeamProjection implements Projection {
     if (subjectIds.length === 0) return;
     await deleteByIds(ctx, 'care_team', 'patient_id', subjectIds);
     await deleteByIds(ctx, 'care_team_patients', 'patient_id', subjectIds);
+    await deleteByIds(ctx, 'care_team_departures', 'patient_id', subjectIds);
   }
 
   private async load(ids: string[], ctx: ProjectionContext): Promise<Map<string, Team>> {
     const teams = new Map<string, Team>();
     if (ids.length === 0) return teams;
     const patients = await selectByIds<CareTeamPatientsTable>(ctx, 'care_team_patients', 'patient_id', ids);
-    for (const p of patients) teams.set(p.patient_id, { clinicId: p.clinic_id, updatedAt: new Date(p.updated_at).toISOString(), members: new Map() });
+    for (const p of patients) teams.set(p.patient_id, { clinicId: p.clinic_id, updatedAt: new Date(p.updated_at).toISOString(), members: new Map(), departed: new Set() });
     const members = await selectByIds<CareTeamTable>(ctx, 'care_team', 'patient_id', ids);
     for (const m of members) teams.get(m.patient_id)?.members.set(m.user_id, { role: m.role, assignedAt: new Date(m.assigned_at).toISOString() });
+    const departed = await selectByIds<CareTeamDeparturesTable>(ctx, 'care_team_departures', 'patient_id', ids);
+    for (const x of departed) teams.get(x.patient_id)?.departed.add(x.user_id);
     return teams;
   }
 
@@ -84,6 +94,9 @@ export class CareTeamProjection implements Projection {
   private async write(ids: string[], teams: Map<string, Team>, ctx: ProjectionContext): Promise<void> {
     if (ids.length === 0) return;
     await deleteByIds(ctx, 'care_team', 'patient_id', ids);
+    await deleteByIds(ctx, 'care_team_departures', 'patient_id', ids);
+    const departures = ids.flatMap((id) => [...teams.get(id)!.departed].map((userId) => ({ patient_id: id, user_id: userId })));
+    await bulkWrite(ctx, 'care_team_departures', [['patient_id', 'uuid'], ['user_id', 'uuid']], departures);
     const members = ids.flatMap((id) =>
       [...teams.get(id)!.members].map(([userId, m]) => ({ patient_id: id, user_id: userId, role: m.role, assigned_at: m.assignedAt })),
     );

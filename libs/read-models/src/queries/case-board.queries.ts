@@ -72,19 +72,22 @@ export class CaseBoardQueries {
     if (query.status) where.push(`b.status = ${p(query.status)}`);
     if (query.nextAction) where.push(`b.next_action = ${p(query.nextAction)}`);
     if (query.treatingOrthodontistId) {
-      // Whose plan decisions a case is, as near the decider (requireTreating) as the read models allow: the
-      // treating orthodontist's, or once they are off the patient's care team the team's orthodontists'.
-      // Broader and narrower than the decider (see README): care_team does not record who removed a member
-      // (a removal by a colleague passes nothing), and account status (disabled, role) is not here.
-      // The candidates come from the two indexes (case_board_treating; care_team_user, then case_board_patient),
-      // never from a walk over the clinic's whole board.
+      // Whose plan decisions a case is, as the decider has it (requireTreating): the treating orthodontist's,
+      // until they hand them over or can no longer act (they left the care team themselves, in
+      // care_team_departures, or their account is not an active clinician of the patient's clinic);
+      // then those of the orthodontists on the patient's care team. The candidates come from the two
+      // indexes (case_board_treating; care_team_user, then case_board_patient), never from a walk over
+      // the clinic's whole board.
       const me = p(query.treatingOrthodontistId);
+      const handedOver = `(exists (select 1 from read_models.care_team_departures d where d.patient_id = c.patient_id and d.user_id = c.treating_orthodontist_id)
+        or not exists (select 1 from read_models.care_team_patients cp join access.users u on u.id = c.treating_orthodontist_id
+                        where cp.patient_id = c.patient_id and u.realm = 'clinic' and u.clinic_id = cp.clinic_id
+                          and u.disabled_at is null and u.role in ('orthodontist', 'dentist')))`;
       where.push(`b.case_id = any(array(
-        select c.case_id from read_models.case_board c where c.treating_orthodontist_id = ${me}::uuid
+        select c.case_id from read_models.case_board c where c.treating_orthodontist_id = ${me}::uuid and not ${handedOver}
         union all
         select c.case_id from read_models.care_team t join read_models.case_board c on c.patient_id = t.patient_id
-         where t.user_id = ${me}::uuid and t.role = 'orthodontist' and c.treating_orthodontist_id <> ${me}::uuid
-           and not exists (select 1 from read_models.care_team o where o.patient_id = c.patient_id and o.user_id = c.treating_orthodontist_id)))`);
+         where t.user_id = ${me}::uuid and t.role = 'orthodontist' and c.treating_orthodontist_id <> ${me}::uuid and ${handedOver}))`);
     }
     const after = decodeCursor(query.cursor);
     if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);

@@ -82,6 +82,11 @@ export interface ProjectionCheckpointsTable {
   failure_detail: string | null;
 }
 
+export interface CareTeamDeparturesTable {
+  patient_id: string;
+  user_id: string;
+}
+
 export interface ProjectionErasuresTable {
   projection: string;
   target: string;
@@ -92,6 +97,7 @@ export interface ReadModelDatabase {
   patient_directory: PatientDirectoryTable;
   care_team: CareTeamTable;
   care_team_patients: CareTeamPatientsTable;
+  care_team_departures: CareTeamDeparturesTable;
   case_board: CaseBoardTable;
   case_timeline: CaseTimelineTable;
   projection_checkpoints: ProjectionCheckpointsTable;

@@ -98,4 +98,17 @@ export const readModelMigrations: Record<string, Migration> = {
       await sql.raw(`grant usage on schema ${SHADOW_SCHEMA} to ${APP_ROLE}`).execute(db);
     },
   },
+  /**
+   * care_team version 2 records who left a care team themselves (care_team_departures): the case
+   * board's "my cases" follows the decider, which passes plan decisions to the team only when the
+   * treating orthodontist left on their own or can no longer act. A database from before gains the
+   * empty table; `projections rebuild care_team` fills it from the log.
+   */
+  '0430_care_team_departures': {
+    async up(db: Kysely<any>) {
+      const { rows } = await sql<{ ok: boolean }>`select to_regclass(${`${LIVE_SCHEMA}.care_team_departures`}) is not null as ok`.execute(db);
+      if (!rows[0].ok) await createTable(db, LIVE_SCHEMA, 'care_team_departures');
+      await sql.raw(`grant select, insert, update, delete on ${LIVE_SCHEMA}.care_team_departures to ${APP_ROLE}`).execute(db);
+    },
+  },
 };

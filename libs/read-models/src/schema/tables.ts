@@ -54,6 +54,13 @@ const TABLES: Record<string, (s: string) => string[]> = {
        primary key (patient_id, user_id))`,
     `create index if not exists care_team_user on ${s}.care_team (user_id, patient_id)`,
   ],
+  // Members who left a patient's care team themselves and have not rejoined: their plan decisions pass to the team.
+  care_team_departures: (s) => [
+    `create table ${s}.care_team_departures (
+       patient_id uuid not null,
+       user_id uuid not null,
+       primary key (patient_id, user_id))`,
+  ],
   care_team_patients: (s) => [
     `create table ${s}.care_team_patients (
        patient_id uuid primary key,
