@@ -102,24 +102,30 @@ describe('access to patients and cases through HTTP', () => {
     expect(approved.status).toBe(200);
   });
 
-  it('a team orthodontist who removes the treating orthodontist does not become the approver; once the treating account is disabled, the team decides', async () => {
+  /** A case of a new treating orthodontist, with teamOrtho on the patient's care team and plan v1 awaiting approval. */
+  const awaitingApproval = async () => {
     const c = new Canaries();
     const owner = await h.user('orthodontist', clinicA);
     const { patientId, caseId } = await openCase(h, owner, c);
     await expectStatus(h.call(owner, 'POST', `/patients/${patientId}/care-team`, { userId: teamOrtho.id, role: 'orthodontist' }), 201);
     await expectStatus(h.call(owner, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
-    const plan = await proposePlan(h, caseId, 1, c);
+    return { owner, patientId, caseId, plan: await proposePlan(h, caseId, 1, c) };
+  };
+  /** The case ids on the caller's "my cases" board. */
+  const mineOf = async (who: typeof teamOrtho) => {
+    const res = await h.call(who, 'GET', '/case-board?scope=mine&limit=100');
+    expect(res.status).toBe(200);
+    return res.body.cases.map((x: { caseId: string }) => x.caseId) as string[];
+  };
+
+  it('a team orthodontist who removes the treating orthodontist does not become the approver; once the treating account is disabled, the team decides', async () => {
+    const { owner, patientId, caseId, plan } = await awaitingApproval();
     await eventually(() => h.call(teamOrtho, 'GET', `/cases/${caseId}`), (r) => r.status === 200);
     // The exploit: remove the treating orthodontist (no reason needed), then approve.
     await expectStatus(h.call(teamOrtho, 'DELETE', `/patients/${patientId}/care-team/${owner.id}`), 200);
     const refused = await h.call(teamOrtho, 'POST', `/cases/${caseId}/plans/${plan.planId}/approval`, { version: 1 });
     expect([refused.status, refused.body.code]).toEqual([403, 'TREATMENT_CASE.NOT_TREATING_ORTHODONTIST']);
     // "My cases" agrees with the decider: not the colleague's (the guard above waited for the care team's projection).
-    const mineOf = async (who: typeof teamOrtho) => {
-      const res = await h.call(who, 'GET', '/case-board?scope=mine&limit=100');
-      expect(res.status).toBe(200);
-      return res.body.cases.map((x: { caseId: string }) => x.caseId) as string[];
-    };
     expect(await mineOf(teamOrtho)).not.toContain(caseId);
     // The treating orthodontist can no longer act (support disables the account): the decisions pass to the team.
     await h.identity.users.disable(owner.id, { realm: 'cli', role: 'engineer' });
@@ -128,14 +134,7 @@ describe('access to patients and cases through HTTP', () => {
   });
 
   it('a treating orthodontist who leaves the care team themselves hands the plan decisions, and the case in "my cases", to the team', async () => {
-    const c = new Canaries();
-    const owner = await h.user('orthodontist', clinicA);
-    const { patientId, caseId } = await openCase(h, owner, c);
-    await expectStatus(h.call(owner, 'POST', `/patients/${patientId}/care-team`, { userId: teamOrtho.id, role: 'orthodontist' }), 201);
-    await expectStatus(h.call(owner, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
-    const plan = await proposePlan(h, caseId, 1, c);
-    const mineOf = async (who: typeof teamOrtho) =>
-      (await h.call(who, 'GET', '/case-board?scope=mine&limit=100')).body.cases.map((x: { caseId: string }) => x.caseId) as string[];
+    const { owner, patientId, caseId, plan } = await awaitingApproval();
     await eventually(() => h.call(owner, 'GET', '/case-board?scope=mine&limit=100'), (r) => r.status === 200 && r.body.cases.some((x: { caseId: string }) => x.caseId === caseId));
     expect(await mineOf(teamOrtho)).not.toContain(caseId);
     await expectStatus(h.call(owner, 'DELETE', `/patients/${patientId}/care-team/${owner.id}`), 200);
