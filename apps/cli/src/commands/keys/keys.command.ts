@@ -7,7 +7,8 @@ import { integerIn, JsonCommand } from '../../output/options';
 import { print } from '../../output/output';
 import { createProgress } from '../../output/progress';
 import { CommandGroup } from '../command-group';
-import { audited, type KeyAuditRow, keyTools } from './key-audit';
+import { audited } from '../../cli-audit';
+import { type KeyAuditRow, keyTools } from './key-audit';
 
 @SubCommand({ name: 'rewrap', description: 're-wrap every data key under the current master key (resumable; events are not touched)' })
 export class KeysRewrapCommand extends JsonCommand {
