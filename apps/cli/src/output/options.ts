@@ -8,9 +8,12 @@ export abstract class JsonCommand extends CommandRunner {
   }
 }
 
-/** An integer option within [min, max]; anything else stops the command before it does any work. */
+/**
+ * An integer option within [min, max], written in decimal digits; anything else (`0x10`, `1e3`,
+ * ` 7`, `3.0`, `-0`) stops the command before it does any work, rather than being read as JavaScript reads numbers.
+ */
 export function integerIn(flag: string, min: number, max: number, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be an integer from ${min} to ${max}`);
+  const n = /^(0|-?[1-9]\d{0,15})$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${flag} must be an integer from ${min} to ${max}`);
   return n;
 }

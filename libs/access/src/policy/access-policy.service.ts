@@ -225,3 +225,45 @@ export function scopeMatches(filter: QueryFilter, row: { clinicId?: string; care
     (s) => (s.clinicId === undefined || s.clinicId === row.clinicId) && (s.careTeamMember === undefined || (row.careTeam ?? []).includes(s.careTeamMember)),
   );
 }
+
+/** A user id no one has: asks a patient's clinic alone through the (patient, user) facts. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * The patients among `patientIds` the filter still reaches by their current facts (clinic, care
+ * team), asked of the care-team directory the guard asks: a list ranked and paged in read models
+ * that may lag (the search index, the case board) keeps only these, so a removal or transfer that
+ * single-record routes already refuse never reaches the caller through a list. Pairs of one call
+ * share the directory's statements; a directory that cannot answer current facts throws (the route
+ * answers 503, never the stale row).
+ */
+export async function patientsInScopeNow(directory: CareTeamDirectory, filter: QueryFilter, patientIds: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(patientIds)].filter(isUuid);
+  if (filter.scopes.some((s) => s.clinicId === undefined && s.careTeamMember === undefined)) return new Set(unique);
+  // One question per (patient, user named by a scope); a clinic-only scope asks for nobody's membership.
+  const users = [...new Set(filter.scopes.map((s) => s.careTeamMember ?? NOBODY))];
+  const facts = new Map<string, Promise<{ clinicId?: string; onCareTeam: boolean }>>();
+  const factsOf = (patientId: string, userId: string) => {
+    const key = `${patientId}|${userId}`;
+    let answer = facts.get(key);
+    if (!answer) {
+      answer = directory.patientFacts
+        ? directory.patientFacts(patientId, userId)
+        : Promise.all([directory.patientClinic(patientId), userId === NOBODY ? false : directory.isOnCareTeam(patientId, userId)]).then(([clinicId, onCareTeam]) => ({ clinicId, onCareTeam }));
+      facts.set(key, answer);
+    }
+    return answer;
+  };
+  for (const patientId of unique) for (const userId of users) void factsOf(patientId, userId).catch(() => undefined);
+  const inScope = new Set<string>();
+  for (const patientId of unique) {
+    for (const s of filter.scopes) {
+      const now = await factsOf(patientId, s.careTeamMember ?? NOBODY);
+      if ((s.clinicId === undefined || now.clinicId === s.clinicId) && (s.careTeamMember === undefined || now.onCareTeam)) {
+        inScope.add(patientId);
+        break;
+      }
+    }
+  }
+  return inScope;
+}

@@ -41,6 +41,8 @@ export function careTeamHeads(raw: EventStore): EventStore | undefined {
 /** Thrown when the care_team projection is too far behind to answer: the guard turns it into 503, never a grant. */
 export class CareTeamStale extends Error {
   readonly code = 'ACCESS.CARE_TEAM_STALE';
+  /** A list route that asks for current facts answers 503 (the guard wraps it as AUTH.UNAVAILABLE itself). */
+  readonly kind = 'unavailable';
   constructor() {
     super('care-team facts are not current; the care_team projection is behind');
     this.name = 'CareTeamStale';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { scopeMatches } from '@ortholedger/access';
+import { ACCESS_SERVICES, type AccessServices, patientsInScopeNow, scopeMatches } from '@ortholedger/access';
 import type { ReadModelServices } from '@ortholedger/read-models';
 import { assertServing, searchUnavailable } from '../query-errors';
 import { READ_MODELS } from '../read-models.tokens';
@@ -10,12 +10,18 @@ import type { SearchPatientsResponse } from './search-patients.request.dto';
 /**
  * Ranks in the process's decrypted index (access scopes applied first), then loads the page's
  * records from patient_directory and checks the scope again on them: a transfer or erasure that
- * landed between index and row never leaks a record. While the directory projection is stopped,
- * its care teams and clinics are frozen (a removal or transfer would not reach them): no answer.
+ * landed between index and row never leaks a record. The index and the directory may both lag
+ * behind a removal from the care team or a transfer, so each record is kept only if the caller's
+ * scopes still reach the patient by the facts the guard decides single records by (care_team,
+ * current for that patient, or 503). While the directory projection is stopped, its care teams and
+ * clinics are frozen: no answer.
  */
 @QueryHandler(SearchPatientsQuery)
 export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery> {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelServices) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelServices,
+    @Inject(ACCESS_SERVICES) private readonly access: Pick<AccessServices, 'careTeam'>,
+  ) {}
 
   async execute({ request, filter }: SearchPatientsQuery): Promise<SearchPatientsResponse> {
     const { search, directory } = this.readModels;
@@ -27,11 +33,12 @@ export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery>
       { name: request.name, dateOfBirth: request.dateOfBirth, chartNumber: request.chartNumber, offset: (page - 1) * pageSize, limit: pageSize },
       filter.scopes,
     );
-    const records = await directory.byIds(found.hits.map((h) => h.patientId));
+    const records = (await directory.byIds(found.hits.map((h) => h.patientId))).filter((r) => scopeMatches(filter, { clinicId: r.clinicId, careTeam: r.careTeam }));
+    const now = await patientsInScopeNow(this.access.careTeam, filter, records.map((r) => r.patientId));
     const score = new Map(found.hits.map((h) => [h.patientId, h.score]));
     return {
       results: records
-        .filter((r) => scopeMatches(filter, { clinicId: r.clinicId, careTeam: r.careTeam }))
+        .filter((r) => now.has(r.patientId))
         .map((r) => ({ patientId: r.patientId, clinicId: r.clinicId, name: r.name, dateOfBirth: r.dateOfBirth, chartNumber: r.chartNumber, score: score.get(r.patientId)! })),
       total: found.total,
       page,
