@@ -3,7 +3,8 @@ import { syntheticClinic } from '../../apps/cli/src/commands/seed/synthetic-clin
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { projectionFixture, type ProjectionFixture, waitForVisible } from './support/projection-fixture';
 import { compareWithLog } from './support/compare';
-import { domainEvent } from './support/writers';
+import { domainEvent, registered } from './support/writers';
+import { rebuild } from '@ortholedger/read-models';
 
 describe('read models from a seeded clinic (through the command side)', () => {
   let f: ProjectionFixture;
@@ -269,5 +270,45 @@ describe('migration 0410 on a directory from before confirmation tags', () => {
     } finally {
       await db.drop();
     }
+  }, 60_000);
+});
+
+describe('a case opened while its patient was being transferred', () => {
+  let f: ProjectionFixture;
+
+  beforeAll(async () => {
+    f = await projectionFixture();
+  }, 60_000);
+  afterAll(() => f.close());
+
+  it('goes to the patient\'s new clinic on the board (transfer and opening in one batch or in two), as a rebuild has it', async () => {
+    const [clinicA, clinicB] = [randomUUID(), randomUUID()];
+    const ortho = randomUUID();
+    const opened = (caseId: string, patientId: string) =>
+      domainEvent('CaseOpened', patientId, { caseId, patientId, entryId: randomUUID(), clinicId: clinicA, treatingOrthodontistId: ortho, arches: 'both', chiefComplaint: 'crowding' });
+    const transferred = (patientId: string) => domainEvent('PatientTransferred', patientId, { patientId, fromClinicId: clinicA, toClinicId: clinicB, reason: 'moved' });
+    const [p1, p2] = [randomUUID(), randomUUID()];
+    const [before1, after1, after2] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [i, p] of [p1, p2].entries()) {
+      await f.fx.store.appendToStream(`patient-${p}`, [registered(p, clinicA, i), domainEvent('CareTeamMemberAssigned', p, { patientId: p, userId: ortho, role: 'orthodontist' })]);
+    }
+    await f.fx.store.appendToStream(`case-${before1}`, [opened(before1, p1)]);
+    await f.catchUp();
+    // Patient 1: the transfer in one batch, the late opening (naming the old clinic, which the command
+    // checked just before the transfer) in the next. Patient 2: both in one batch.
+    await f.fx.store.appendToStream(`patient-${p1}`, [transferred(p1)]);
+    await f.catchUp();
+    await f.fx.store.appendToStream(`case-${after1}`, [opened(after1, p1)]);
+    await f.fx.store.appendToStream(`patient-${p2}`, [transferred(p2)]);
+    await f.fx.store.appendToStream(`case-${after2}`, [opened(after2, p2)]);
+    await f.catchUp();
+
+    const board = async () => Object.fromEntries((await f.db.pools.owner.query('select case_id, clinic_id from read_models.case_board')).rows.map((r) => [r.case_id, r.clinic_id]));
+    expect(await board()).toEqual({ [before1]: clinicB, [after1]: clinicB, [after2]: clinicB });
+    expect((await compareWithLog(f)).board).toBe(0);
+    const live = await f.digest();
+    await rebuild({ db: f.owner, pool: f.db.pools.owner, source: f.source, projections: f.projections, restart: true });
+    expect(await f.digest()).toBe(live);
+    expect(await board()).toEqual({ [before1]: clinicB, [after1]: clinicB, [after2]: clinicB });
   }, 60_000);
 });

@@ -13,7 +13,8 @@ export interface Oracle {
 export async function oracleFromLog(store: EventStore): Promise<Oracle> {
   const o: Oracle = { directory: new Map(), careTeam: new Set(), board: new Map(), timeline: new Set(), events: 0 };
   const cases = new Map<string, CaseState>();
-  const boardClinic = new Map<string, string>(); // case -> its patient's clinic: at opening, then every transfer
+  const boardClinic = new Map<string, string>(); // case -> its patient's clinic: at opening (the patient's), then every transfer
+  const transferredTo = new Map<string, string>(); // patient -> the clinic of their latest transfer
   let from;
   for (;;) {
     const page = await store.readAll({ fromPosition: from, maxCount: 5000 });
@@ -25,7 +26,8 @@ export async function oracleFromLog(store: EventStore): Promise<Oracle> {
       const d = JSON.parse(Buffer.from(e.data).toString('utf8'));
       if (e.streamId.startsWith('case-')) {
         cases.set(d.caseId, evolveCase(cases.get(d.caseId) ?? { status: 'NotOpened' }, { type: e.type, data: d } as CaseEvent));
-        if (e.type === 'CaseOpened') boardClinic.set(d.caseId, d.clinicId);
+        // A case opened after its patient's transfer (a race the command cannot see) belongs to the patient's clinic.
+        if (e.type === 'CaseOpened') boardClinic.set(d.caseId, transferredTo.get(d.patientId) ?? d.clinicId);
         o.timeline.add(e.eventId);
         continue;
       }
@@ -48,6 +50,7 @@ export async function oracleFromLog(store: EventStore): Promise<Oracle> {
           o.careTeam.delete(`${d.patientId}|${d.userId}`);
           break;
         case 'PatientTransferred':
+          transferredTo.set(d.patientId, d.toClinicId);
           for (const [caseId, c] of cases) if (c.status !== 'NotOpened' && c.patientId === d.patientId) boardClinic.set(caseId, d.toClinicId);
           for (const u of row!.careTeam) o.careTeam.delete(`${d.patientId}|${u}`);
           Object.assign(row!, { clinicId: d.toClinicId, careTeam: [], updatedAt: d.occurredAt });

@@ -11,6 +11,7 @@ const ORDER: Record<string, string> = {
   care_team_patients: 'patient_id',
   care_team_departures: 'patient_id, user_id',
   case_board: 'case_id',
+  case_board_patients: 'patient_id',
   case_timeline: 'event_id',
 };
 

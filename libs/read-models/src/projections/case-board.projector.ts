@@ -1,6 +1,6 @@
 import { type CaseEvent, type CaseState, evolveCase, nextAction } from '@ortholedger/domain';
 import type { ReadModelKeys } from '../keys/read-model-keys';
-import type { CaseBoardTable } from '../schema/read-model.db';
+import type { CaseBoardPatientsTable, CaseBoardTable } from '../schema/read-model.db';
 import { isCaseStream, isPatientStream } from '../runner/decode-event';
 import type { BatchChanges, ProjectedEvent, Projection, ProjectionContext } from '../runner/projection';
 import { type CaseSummary, evolveSummary } from './case-board.summary';
@@ -27,7 +27,7 @@ const COLUMNS: readonly Column[] = [
 interface BoardRow {
   caseId: string;
   state: CaseState;
-  /** The patient's clinic: the case's own at opening, then every later transfer of the patient. */
+  /** The patient's clinic: at opening the patient's (the case's own unless the board saw the patient transferred), then every later transfer. */
   clinicId: string;
   summary: CaseSummary;
   revision: bigint;
@@ -37,12 +37,14 @@ interface BoardRow {
 /**
  * One row per case for work queues ("my cases awaiting approval"): ids, status, next action and
  * current stage in clear, from the domain's own evolve/nextAction; an encrypted short summary.
- * A patient's transfer moves their cases to the new clinic's queues (and out of the old one's).
+ * A patient's transfer moves their cases to the new clinic's queues (and out of the old one's), and
+ * a case opened after it in the log (the command checked the old clinic just before the transfer)
+ * goes to the new clinic too: the board remembers transferred patients' clinics (case_board_patients).
  */
 export class CaseBoardProjection implements Projection {
   readonly name = CASE_BOARD;
-  readonly version = 2; // 2: clinic_id follows the patient's transfers
-  readonly tables = [CASE_BOARD];
+  readonly version = 3; // 2: clinic_id follows the patient's transfers; 3: also for cases opened after one (case_board_patients)
+  readonly tables = [CASE_BOARD, 'case_board_patients'];
   readonly description = 'cases: patient, clinic, treating orthodontist, status, current stage, next action; encrypted summary';
 
   constructor(private readonly keys: ReadModelKeys) {}
@@ -57,6 +59,12 @@ export class CaseBoardProjection implements Projection {
     const isTransfer = (e: ProjectedEvent) => e.type === 'PatientTransferred';
     const ids = [...new Set(live.filter((e) => !isTransfer(e)).map((e) => e.data.caseId as string))];
     const transferred = [...new Set(live.filter(isTransfer).map((e) => e.data.patientId as string))];
+    const opening = [...new Set(live.filter((e) => e.type === 'CaseOpened').map((e) => e.data.patientId as string))];
+    // The clinic of every patient of this batch's openings the board has seen transferred.
+    const patientClinic = new Map(
+      (opening.length > 0 ? await selectByIds<CaseBoardPatientsTable>(ctx, 'case_board_patients', 'patient_id', opening) : []).map((r) => [r.patient_id, r.clinic_id]),
+    );
+    const movedPatients = new Set<string>();
     const rows = new Map<string, BoardRow>();
     const loaded = [
       ...(ids.length > 0 ? await selectByIds<CaseBoardTable>(ctx, CASE_BOARD, 'case_id', ids) : []),
@@ -77,7 +85,9 @@ export class CaseBoardProjection implements Projection {
     const orphans = new Orphans();
     for (const event of live) {
       if (isTransfer(event)) {
-        // Every case of the patient known so far moves; cases opened later carry their own clinic.
+        // Every case of the patient known so far moves; a case opened later follows the patient too (below).
+        patientClinic.set(event.data.patientId as string, event.data.toClinicId as string);
+        movedPatients.add(event.data.patientId as string);
         for (const row of rows.values()) {
           if (row.state.status === 'NotOpened' || row.state.patientId !== event.data.patientId) continue;
           row.clinicId = event.data.toClinicId as string;
@@ -94,7 +104,7 @@ export class CaseBoardProjection implements Projection {
       }
       const state = evolveCase(row?.state ?? { status: 'NotOpened' }, event as unknown as CaseEvent);
       const summary = evolveSummary(row?.summary, event)!;
-      const clinicId = row?.clinicId ?? (state.status === 'NotOpened' ? '' : state.clinicId);
+      const clinicId = row?.clinicId ?? (state.status === 'NotOpened' ? '' : (patientClinic.get(state.patientId) ?? state.clinicId));
       rows.set(caseId, { caseId, state, clinicId, summary, revision: event.revision, updatedAt: event.data.occurredAt });
       dirty.add(caseId);
       changes.subjects.add(event.subjectId!);
@@ -120,11 +130,14 @@ export class CaseBoardProjection implements Projection {
       } as CaseBoardTable);
     }
     await bulkWrite(ctx, CASE_BOARD, COLUMNS, values as unknown as Record<string, unknown>[], { key: ['case_id'], update: 'all' });
+    const moved = [...movedPatients].map((patientId) => ({ patient_id: patientId, clinic_id: patientClinic.get(patientId)! }));
+    await bulkWrite(ctx, 'case_board_patients', [['patient_id', 'uuid'], ['clinic_id', 'uuid']], moved, { key: ['patient_id'], update: 'all' });
     const redacted = [...new Set(events.filter((e) => e.redacted).map((e) => e.subjectId!))];
     await this.eraseSubjects(redacted, ctx);
   }
 
   async eraseSubjects(subjectIds: readonly string[], ctx: ProjectionContext): Promise<void> {
     await deleteByIds(ctx, CASE_BOARD, 'patient_id', subjectIds);
+    await deleteByIds(ctx, 'case_board_patients', 'patient_id', subjectIds);
   }
 }

@@ -82,6 +82,11 @@ export interface ProjectionCheckpointsTable {
   failure_detail: string | null;
 }
 
+export interface CaseBoardPatientsTable {
+  patient_id: string;
+  clinic_id: string;
+}
+
 export interface CareTeamDeparturesTable {
   patient_id: string;
   user_id: string;
@@ -99,6 +104,7 @@ export interface ReadModelDatabase {
   care_team_patients: CareTeamPatientsTable;
   care_team_departures: CareTeamDeparturesTable;
   case_board: CaseBoardTable;
+  case_board_patients: CaseBoardPatientsTable;
   case_timeline: CaseTimelineTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   projection_erasures: ProjectionErasuresTable;

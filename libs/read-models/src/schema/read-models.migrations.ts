@@ -111,4 +111,17 @@ export const readModelMigrations: Record<string, Migration> = {
       await sql.raw(`grant select, insert, update, delete on ${LIVE_SCHEMA}.care_team_departures to ${APP_ROLE}`).execute(db);
     },
   },
+  /**
+   * case_board version 3 keeps the clinic of each transferred patient (case_board_patients): a case
+   * opened while its patient was being transferred (CaseOpened after PatientTransferred in the log)
+   * goes to the patient's new clinic instead of staying on the old clinic's board for good. A
+   * database from before gains the empty table; `projections rebuild case_board` fills it from the log.
+   */
+  '0431_case_board_patients': {
+    async up(db: Kysely<any>) {
+      const { rows } = await sql<{ ok: boolean }>`select to_regclass(${`${LIVE_SCHEMA}.case_board_patients`}) is not null as ok`.execute(db);
+      if (!rows[0].ok) await createTable(db, LIVE_SCHEMA, 'case_board_patients');
+      await sql.raw(`grant select, insert, update, delete on ${LIVE_SCHEMA}.case_board_patients to ${APP_ROLE}`).execute(db);
+    },
+  },
 };

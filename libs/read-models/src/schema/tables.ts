@@ -85,6 +85,13 @@ const TABLES: Record<string, (s: string) => string[]> = {
     `create index if not exists case_board_treating on ${s}.case_board (treating_orthodontist_id, updated_at desc, case_id)`,
     `create index if not exists case_board_patient on ${s}.case_board (patient_id)`,
   ],
+  // The clinic of each patient the board has seen transferred: a case opened after the transfer (in
+  // the log; the command checked the clinic before it) belongs to the patient's clinic, not to the one it names.
+  case_board_patients: (s) => [
+    `create table ${s}.case_board_patients (
+       patient_id uuid primary key,
+       clinic_id uuid not null)`,
+  ],
   case_timeline: (s) => [
     `create table ${s}.case_timeline (
        event_id uuid primary key,
