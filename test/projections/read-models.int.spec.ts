@@ -3,8 +3,9 @@ import { syntheticClinic } from '../../apps/cli/src/commands/seed/synthetic-clin
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { projectionFixture, type ProjectionFixture, waitForVisible } from './support/projection-fixture';
 import { compareWithLog } from './support/compare';
-import { domainEvent, registered } from './support/writers';
+import { domainEvent, registered, totalEvents } from './support/writers';
 import { rebuild } from '@ortholedger/read-models';
+import { evolvePatient, initialPatientState, type PatientEvent } from '@ortholedger/domain';
 
 describe('read models from a seeded clinic (through the command side)', () => {
   let f: ProjectionFixture;
@@ -273,8 +274,12 @@ describe('migration 0410 on a directory from before confirmation tags', () => {
   }, 60_000);
 });
 
-describe('a case opened while its patient was being transferred', () => {
+describe('transfers in the read models', () => {
   let f: ProjectionFixture;
+  const visibleAndApplied = async () => {
+    await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
+    await f.catchUp();
+  };
 
   beforeAll(async () => {
     f = await projectionFixture();
@@ -293,15 +298,15 @@ describe('a case opened while its patient was being transferred', () => {
       await f.fx.store.appendToStream(`patient-${p}`, [registered(p, clinicA, i), domainEvent('CareTeamMemberAssigned', p, { patientId: p, userId: ortho, role: 'orthodontist' })]);
     }
     await f.fx.store.appendToStream(`case-${before1}`, [opened(before1, p1)]);
-    await f.catchUp();
+    await visibleAndApplied();
     // Patient 1: the transfer in one batch, the late opening (naming the old clinic, which the command
     // checked just before the transfer) in the next. Patient 2: both in one batch.
     await f.fx.store.appendToStream(`patient-${p1}`, [transferred(p1)]);
-    await f.catchUp();
+    await visibleAndApplied();
     await f.fx.store.appendToStream(`case-${after1}`, [opened(after1, p1)]);
     await f.fx.store.appendToStream(`patient-${p2}`, [transferred(p2)]);
     await f.fx.store.appendToStream(`case-${after2}`, [opened(after2, p2)]);
-    await f.catchUp();
+    await visibleAndApplied();
 
     const board = async () => Object.fromEntries((await f.db.pools.owner.query('select case_id, clinic_id from read_models.case_board')).rows.map((r) => [r.case_id, r.clinic_id]));
     expect(await board()).toEqual({ [before1]: clinicB, [after1]: clinicB, [after2]: clinicB });
@@ -310,5 +315,26 @@ describe('a case opened while its patient was being transferred', () => {
     await rebuild({ db: f.owner, pool: f.db.pools.owner, source: f.source, projections: f.projections, restart: true });
     expect(await f.digest()).toBe(live);
     expect(await board()).toEqual({ [before1]: clinicB, [after1]: clinicB, [after2]: clinicB });
+  }, 60_000);
+
+  it('a transfer keeps who left the care team themselves, as the patient state does (the decider hands their decisions over)', async () => {
+    const [clinicA, clinicB] = [randomUUID(), randomUUID()];
+    const [p, leaver, stayer] = [randomUUID(), randomUUID(), randomUUID()];
+    const events = [
+      registered(p, clinicA, 7),
+      domainEvent('CareTeamMemberAssigned', p, { patientId: p, userId: leaver, role: 'orthodontist' }),
+      domainEvent('CareTeamMemberAssigned', p, { patientId: p, userId: stayer, role: 'dentist' }),
+      domainEvent('CareTeamMemberRemoved', p, { patientId: p, userId: leaver, removedBy: leaver }),
+      domainEvent('PatientTransferred', p, { patientId: p, fromClinicId: clinicA, toClinicId: clinicB, reason: 'moved' }),
+    ];
+    await f.fx.store.appendToStream(`patient-${p}`, events);
+    await visibleAndApplied();
+    const state = events.reduce(
+      (s, e) => evolvePatient(s, { type: e.type, data: JSON.parse(Buffer.from(e.data).toString('utf8')) } as PatientEvent),
+      initialPatientState(),
+    );
+    const departures = (await f.db.pools.owner.query('select user_id from read_models.care_team_departures where patient_id = $1', [p])).rows.map((r) => r.user_id);
+    expect(state.status === 'unregistered' ? [] : state.leftTeam).toEqual([leaver]);
+    expect(departures).toEqual([leaver]);
   }, 60_000);
 });

@@ -249,3 +249,79 @@ describe('the final drain of a swap (a step inside the caller\'s transaction)', 
   }, 30_000);
 
 });
+
+describe('a sweep that fails while one projection is stopped and another runs', () => {
+  let f: ProjectionFixture;
+  const clinicId = randomUUID();
+
+  beforeAll(async () => {
+    f = await projectionFixture();
+  });
+  afterAll(() => f.close());
+
+  it('is tried again at once, not dropped until the next erasure: the erased patient leaves the stopped projection', async () => {
+    const [early, faulty] = [randomUUID(), randomUUID()];
+    const directory = f.projections.find((p) => p.name === 'patient_directory')!;
+    const careTeam = f.projections.find((p) => p.name === 'care_team')!;
+    // The stopped directory's first erasure sweep meets a transient failure (the server ended the connection).
+    let sweeps = 0;
+    const flaky: Projection = {
+      ...failingOn(directory, faulty, { armed: true }),
+      async eraseSubjects(ids, ctx) {
+        if (ids.length > 0 && sweeps++ === 0) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+        return directory.eraseSubjects(ids, ctx);
+      },
+    };
+    const rows = async () => Number((await sql<{ n: string }>`select count(*) as n from read_models.patient_directory where patient_id = ${early}::uuid`.execute(f.app)).rows[0].n);
+    // No periodic sweep within the test: only the retry can bring the row out.
+    const host = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [flaky, careTeam], pollIntervalMs: 50, lockRetryMs: 300, sweepEveryMs: 3_600_000 });
+    host.start();
+    try {
+      for (const [i, p] of [early, faulty].entries()) {
+        await f.fx.store.appendToStream(`patient-${p}`, [registered(p, clinicId, i)]);
+        await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
+      }
+      await until('the directory to stop on the faulty patient', () => 'patient_directory' in host.status().failed);
+      expect(host.status().leading).toEqual(['care_team']);
+      expect(await rows()).toBe(1);
+
+      await f.fx.vault.eraseSubject(early, 'gdpr_art17', 'test');
+      await until('the erased patient to leave the stopped directory', async () => (await rows()) === 0, 5_000);
+      expect(sweeps).toBeGreaterThanOrEqual(2);
+    } finally {
+      await host.stop();
+    }
+  }, 60_000);
+});
+
+describe('a stop whose checkpoint statement fails', () => {
+  let f: ProjectionFixture;
+  const clinicId = randomUUID();
+
+  beforeAll(async () => {
+    f = await projectionFixture();
+  });
+  afterAll(() => f.close());
+
+  it('is recorded on a later step, so every process sees the projection stopped', async () => {
+    const faulty = randomUUID();
+    const directory = f.projections.find((p) => p.name === 'patient_directory')!;
+    const careTeam = f.projections.find((p) => p.name === 'care_team')!;
+    const recordStop = jest.spyOn(CheckpointStore, 'fail').mockRejectedValueOnce(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    const failedAt = async () =>
+      (await sql<{ failed_at: Date | null }>`select failed_at from read_models.projection_checkpoints where projection = 'patient_directory' and target = 'live'`.execute(f.app)).rows[0]?.failed_at ?? null;
+    const host = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [failingOn(directory, faulty, { armed: true }), careTeam], pollIntervalMs: 50, lockRetryMs: 300, sweepEveryMs: 3_600_000 });
+    host.start();
+    try {
+      await f.fx.store.appendToStream(`patient-${faulty}`, [registered(faulty, clinicId, 1)]);
+      await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
+      await until('the directory to stop', () => 'patient_directory' in host.status().failed);
+      // The first attempt failed; a later step of the runner (care_team still runs) records it.
+      await until('the stop on the checkpoint', async () => (await failedAt()) !== null, 5_000);
+      expect(recordStop.mock.calls.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      recordStop.mockRestore();
+      await host.stop();
+    }
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rebuild } from '@ortholedger/read-models';
+import { prepareShadow } from '../../libs/read-models/src/rebuild/shadow-tables';
 import { syntheticClinic } from '../../apps/cli/src/commands/seed/synthetic-clinic';
 import { writeClinic } from '../../apps/cli/src/commands/seed/seed-writer';
 import { projectionFixture, type ProjectionFixture, waitForVisible } from './support/projection-fixture';
@@ -81,6 +82,57 @@ describe('a rebuild swap and readers that lock tables in the other order', () =>
       reader.release();
       blocker.release();
       await rebuilding.catch(() => undefined);
+    }
+  }, 60_000);
+});
+
+/**
+ * `projections rebuild --restart` against the live runner's erasure sweep of an unfinished shadow:
+ * the sweep locks the shadow checkpoint row, then the shadow tables. A restart that dropped the
+ * tables first and then waited for the row deadlocked with it (one of them aborted with 40P01);
+ * it now takes the row first too.
+ */
+describe('a restarted rebuild and the erasure sweep of its old shadow', () => {
+  let f: ProjectionFixture;
+  const until = async (what: string, check: () => Promise<boolean>, ms = 20_000) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(5)) if (await check()) return;
+    throw new Error(`never saw: ${what}`);
+  };
+
+  beforeAll(async () => {
+    f = await projectionFixture();
+    const { events } = await writeClinic(f.fx.store, syntheticClinic({ patients: 10, casesPerPatient: 0, seed: 13 }), { mode: 'batched', concurrency: 2 });
+    await waitForVisible(f.fx, events);
+    await f.catchUp();
+  }, 120_000);
+  afterAll(() => f.close());
+
+  it('take the checkpoint row and the tables in the same order: the sweep finishes, then the restart', async () => {
+    const careTeam = f.projections.find((p) => p.name === 'care_team')!;
+    await prepareShadow(f.owner, careTeam, false); // an unfinished rebuild's shadow
+    const sweep = await f.db.pools.app.connect();
+    try {
+      // The sweep's first step (ProjectionRunner.sweepShadows): the shadow checkpoint row.
+      await sweep.query('begin');
+      await sweep.query(`select 1 from read_models.projection_checkpoints where projection = 'care_team' and target = 'shadow' for update`);
+      const restarted = rebuild({ db: f.owner, pool: f.db.pools.owner, source: f.source, projections: [careTeam], restart: true });
+      restarted.catch(() => undefined);
+      const sweepPid = (await sweep.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid;
+      await until('the restart to wait for the sweep', async () =>
+        (await f.db.pools.owner.query(
+          `select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid where not l.granted and a.datname = current_database() and l.pid <> $1`,
+          [sweepPid],
+        )).rows.length > 0);
+      // Its second step: the shadow tables. Taken at once (the restart has not touched them), no deadlock.
+      await sweep.query(`set local lock_timeout = '3s'`);
+      await sweep.query('delete from read_models_shadow.care_team where patient_id is null');
+      await sweep.query('delete from read_models_shadow.care_team_patients where patient_id is null');
+      await sweep.query('commit');
+      const report = await restarted;
+      expect(report.swapped).toBe(true);
+    } finally {
+      await sweep.query('rollback').catch(() => undefined);
+      sweep.release();
     }
   }, 60_000);
 });

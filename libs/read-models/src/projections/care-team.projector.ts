@@ -21,7 +21,7 @@ interface Team {
  */
 export class CareTeamProjection implements Projection {
   readonly name = CARE_TEAM;
-  readonly version = 2; // 2: care_team_departures (who left the team themselves)
+  readonly version = 3; // 2: care_team_departures (who left the team themselves); 3: a transfer keeps them, as the patient state does
   readonly tables = ['care_team', 'care_team_patients', 'care_team_departures'];
   readonly description = "patient <-> clinician membership and each patient's clinic, for access policies";
 
@@ -59,7 +59,7 @@ export class CareTeamProjection implements Projection {
         } else if (event.type === 'PatientTransferred') {
           team.clinicId = d.toClinicId;
           team.members.clear();
-          team.departed.clear();
+          // The patient state keeps `leftTeam` through a transfer: whoever left on their own handed over for good (until assigned again).
         }
       }
       dirty.add(id);

@@ -20,6 +20,9 @@ export async function prepareShadow(db: Kysely<ReadModelDatabase>, projection: P
   const present = await Promise.all(projection.tables.map((t) => tableExists(db, SHADOW_SCHEMA, t)));
   if (!restart && existing && existing.version === projection.version && present.every(Boolean)) return 'resumed';
   await db.transaction().execute(async (trx) => {
+    // The shadow checkpoint row first, then the tables: the order the live runner's erasure sweep of
+    // shadows takes them in (ProjectionRunner.sweepShadows), so a restart and a sweep never deadlock.
+    await CheckpointStore.lockMany(trx, [projection.name], 'shadow');
     for (const table of projection.tables) {
       await sql.raw(`drop table if exists ${SHADOW_SCHEMA}.${table}`).execute(trx);
       await createTable(trx, SHADOW_SCHEMA, table, { indexes: false });

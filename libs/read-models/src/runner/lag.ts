@@ -11,6 +11,7 @@ export interface ProjectionStatus {
   /** stopped: a poison event; stale: built by an older projector version (rebuild it); missing: never ran. */
   readonly state: 'running' | 'stopped' | 'stale' | 'missing';
   readonly position: string | null;
+  /** From the store's count; at least 1 while an event follows the checkpoint (a bounded count may fall short). */
   readonly eventsBehind: number;
   /** Age of the oldest event not yet applied; 0 when caught up. */
   readonly secondsBehind: number;
@@ -23,7 +24,10 @@ export interface ProjectionStatus {
 /**
  * Lag of each projection from the database alone, so any process can report it (readiness,
  * `projections status`): events behind = log size - events the checkpoint has passed; seconds
- * behind = age of the first event after the checkpoint.
+ * behind = age of the first event after the checkpoint. The first event after the checkpoint is
+ * read whatever the count says: a store whose count is a lower bound (EventStoreDB's stats scan
+ * stops at its limit) must not report a stalled projection as caught up, so an event after the
+ * checkpoint counts as at least one behind.
  */
 export async function projectionStatuses(
   db: Kysely<ReadModelDatabase>,
@@ -37,14 +41,16 @@ export async function projectionStatuses(
   for (const projection of projections) {
     const live = find(projection.name, 'live');
     const shadow = find(projection.name, 'shadow');
-    const behind = live ? Math.max(0, events - live.eventsSeen) : events;
+    const next = live ? await nextAfter(source, live) : undefined;
+    const counted = live ? Math.max(0, events - live.eventsSeen) : events;
+    const behind = next && counted === 0 ? 1 : counted;
     out.push({
       projection: projection.name,
       version: projection.version,
       state: stateOf(projection, live),
       position: live ? positionToString(live.position) : null,
       eventsBehind: behind,
-      secondsBehind: behind > 0 && live ? await ageOfNext(source, live) : 0,
+      secondsBehind: next ? Math.max(0, Math.round((Date.now() - next.createdAt.getTime()) / 100) / 10) : 0,
       lastCommitAt: live?.updatedAt.toISOString() ?? null,
       failure: live?.failure ? { ...live.failure, at: live.failure.at.toISOString() } : null,
       rebuild: shadow ? { eventsDone: shadow.eventsSeen, position: positionToString(shadow.position) } : null,
@@ -60,7 +66,7 @@ function stateOf(projection: Projection, live: Checkpoint | undefined): Projecti
   return 'running';
 }
 
-async function ageOfNext(source: EventSource, checkpoint: Checkpoint): Promise<number> {
+async function nextAfter(source: EventSource, checkpoint: Checkpoint) {
   const [next] = await source.read(checkpoint.position, 1);
-  return next ? Math.max(0, Math.round((Date.now() - next.createdAt.getTime()) / 100) / 10) : 0;
+  return next;
 }

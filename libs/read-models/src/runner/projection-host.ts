@@ -22,6 +22,11 @@ export interface ProjectionHostOptions {
   /** How often a standby host retries the locks it does not hold. */
   readonly lockRetryMs?: number;
   readonly batchSize?: number;
+  /**
+   * How often erasures are swept without a notification (default 60 s): a sweep that failed for
+   * one stopped projection or shadow (logged, not thrown) is tried again then, as is a notification lost.
+   */
+  readonly sweepEveryMs?: number;
 }
 
 /**
@@ -36,6 +41,7 @@ export class ProjectionHost {
   private loop?: Promise<void>;
   private wakeup?: () => void;
   private sweepRequested = true;
+  private lastSweep = 0;
   private sessionLost = false;
   private slice?: AbortController;
   /** Projections a newer release has rebuilt: this process let go of their locks and does not compete for them again. */
@@ -125,11 +131,8 @@ export class ProjectionHost {
       await runLive(this.runner, {
         signal: slice.signal,
         log: this.options.log,
-        takeSweepRequest: () => {
-          const wanted = this.sweepRequested;
-          this.sweepRequested = false;
-          return wanted;
-        },
+        takeSweepRequest: () => this.takeSweepRequest(),
+        sweepFailed: () => (this.sweepRequested = true),
         wake: () => this.wait(slice.signal),
       });
     } finally {
@@ -146,8 +149,7 @@ export class ProjectionHost {
   private async sweepOnly(runner: ProjectionRunner, signal: AbortSignal): Promise<void> {
     let backoff = 500;
     while (!signal.aborted) {
-      if (this.sweepRequested) {
-        this.sweepRequested = false;
+      if (this.takeSweepRequest()) {
         try {
           await runner.sweep();
           backoff = 500;
@@ -161,6 +163,14 @@ export class ProjectionHost {
       }
       await this.wait(signal);
     }
+  }
+
+  /** A requested sweep (an erasure notification, a reconnect, a failed sweep), or the periodic one. */
+  private takeSweepRequest(): boolean {
+    const wanted = this.sweepRequested || Date.now() - this.lastSweep >= (this.options.sweepEveryMs ?? 60_000);
+    this.sweepRequested = false;
+    if (wanted) this.lastSweep = Date.now();
+    return wanted;
   }
 
   private wait(signal: AbortSignal): Promise<void> {

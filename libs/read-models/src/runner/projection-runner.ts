@@ -95,6 +95,8 @@ export class ProjectionRunner {
   readonly counters = { committed: 0, fenced: 0 };
   private readonly members = new Map<string, Member>();
   private readonly stopped = new Map<string, Stopped>();
+  /** Stops not yet recorded on their checkpoint (the statement failed): tried again on every step and sweep. */
+  private readonly unrecorded = new Map<string, { code: string; detail: string; generation?: number }>();
   /** Refused for a newer version (NewerProjectionVersion): neither advanced nor swept; the host lets go of their locks. */
   readonly refused = new Set<string>();
   private readonly batchSize: number;
@@ -153,6 +155,7 @@ export class ProjectionRunner {
    * the final drain of a swap, inside the caller's.
    */
   async step(within?: Kysely<ReadModelDatabase>): Promise<StepResult> {
+    if (this.unrecorded.size > 0 && !within) await this.recordStops();
     const members = [...this.members.values()];
     if (members.length === 0) return { read: 0, applied: 0, caughtUp: true };
     const from = members.map((m) => m.checkpoint.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
@@ -196,6 +199,7 @@ export class ProjectionRunner {
 
   /** Erasures only (no new events): called when idle and on erasure notifications, for stopped projections and idle shadows too. */
   async sweep(): Promise<void> {
+    await this.recordStops();
     if (this.members.size > 0) await this.commit(new Map([...this.members.keys()].map((name) => [name, { events: [], advanceTo: undefined, seen: 0, lastEventAt: null }])));
     await this.sweepStopped();
     if (this.options.target === 'live') await this.sweepShadows();
@@ -370,7 +374,25 @@ export class ProjectionRunner {
       },
       'projection stopped at an event it cannot apply; fix the cause, then restart or rebuild it',
     );
-    // Only on the checkpoint generation that failed: a swap committed meanwhile has a new, healthy one.
-    await CheckpointStore.fail(this.options.db, name, this.options.target, code, detail, member?.checkpoint.generation).catch(() => undefined);
+    this.unrecorded.set(name, { code, detail, generation: member?.checkpoint.generation });
+    await this.recordStops();
+  }
+
+  /**
+   * Records stops on their checkpoints, where every process reads them (lists answer 503 while a
+   * model they scope by is stopped; readiness and `projections status` show it). A statement that
+   * fails leaves the stop to the next step or sweep rather than unrecorded for good. Only on the
+   * checkpoint generation that failed: a swap committed meanwhile has a new, healthy one.
+   */
+  private async recordStops(): Promise<void> {
+    for (const [name, { code, detail, generation }] of this.unrecorded) {
+      try {
+        await CheckpointStore.fail(this.options.db, name, this.options.target, code, detail, generation);
+        this.unrecorded.delete(name);
+      } catch (error) {
+        this.log.warn({ projection: name, ...describeError(error) }, 'could not record the stop on the checkpoint yet; retrying');
+        return;
+      }
+    }
   }
 }

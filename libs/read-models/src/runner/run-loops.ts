@@ -39,17 +39,26 @@ export async function catchUp(
 /**
  * The live loop: catch up, sweep erasures when asked, then sleep until `wake` resolves (a NOTIFY
  * or the poll interval). Never throws: an unexpected failure is logged and retried after a pause,
- * because a projection host must not take its process down.
+ * because a projection host must not take its process down. A sweep that fails hands its request
+ * back (`sweepFailed`): an erasure must not wait for the next erasure to reach stopped projections
+ * and shadows, which only sweeps reach.
  */
 export async function runLive(
   runner: ProjectionRunner,
-  options: { signal: AbortSignal; wake: () => Promise<void>; takeSweepRequest: () => boolean; log?: RunnerLog },
+  options: { signal: AbortSignal; wake: () => Promise<void>; takeSweepRequest: () => boolean; sweepFailed?: () => void; log?: RunnerLog },
 ): Promise<void> {
   let backoff = 100;
   while (!options.signal.aborted && runner.active.length > 0) {
     try {
       await catchUp(runner, { signal: options.signal, log: options.log });
-      if (options.takeSweepRequest()) await runner.sweep();
+      if (options.takeSweepRequest()) {
+        try {
+          await runner.sweep();
+        } catch (error) {
+          options.sweepFailed?.();
+          throw error;
+        }
+      }
       backoff = 100;
       await options.wake();
     } catch (error) {

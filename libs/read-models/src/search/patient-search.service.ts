@@ -32,8 +32,12 @@ export class PatientSearchService {
   /** Reloads and refreshes run one at a time: they share the watermark. */
   private queue: Promise<void> = Promise.resolve();
   private refreshQueued = false;
-  /** Removals seen while a reload builds its new index, applied to it before it goes live. */
-  private removedDuringReload?: Set<string>;
+  /**
+   * Removals (erasures) seen while a read of the directory is in flight: a reload building its new
+   * index, or one fetch of changed rows. The read's snapshot may predate the delete, so its rows
+   * could bring an erased patient back (decrypted, in memory); every read applies these after its rows.
+   */
+  private readonly removedDuringRead = new Set<Set<string>>();
   private stopped = false;
   private poll?: NodeJS.Timeout;
   lastLoad?: { patients: number; ms: number };
@@ -113,50 +117,63 @@ export class PatientSearchService {
 
   private remove(patientId: string): void {
     this.index.remove(patientId);
-    this.removedDuringReload?.add(patientId);
+    for (const removed of this.removedDuringRead) removed.add(patientId);
+  }
+
+  /** Runs a read of the directory into `index`, then takes out whatever was erased meanwhile. */
+  private async reading(index: PatientSearchIndex, read: () => Promise<void>): Promise<void> {
+    const removed = new Set<string>();
+    this.removedDuringRead.add(removed);
+    try {
+      await read();
+    } finally {
+      this.removedDuringRead.delete(removed);
+      for (const id of removed) index.remove(id);
+    }
   }
 
   private async load(): Promise<void> {
     const started = Date.now();
-    this.removedDuringReload = new Set();
     const fresh = new PatientSearchIndex();
-    const { rows } = await this.pool.query<{ c: string; p: string }>(
-      `select pos_commit as c, pos_prepare as p from read_models.projection_checkpoints where projection = $1 and target = 'live'`,
-      [DIRECTORY],
-    );
-    const before: [bigint, bigint] = rows[0] ? [BigInt(rows[0].c), BigInt(rows[0].p)] : [-1n, -1n];
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const page = await this.pool.query<Row>(
-        `select ${COLUMNS} from read_models.patient_directory where patient_id > $1 order by patient_id limit $2`,
-        [after, this.options.pageSize ?? 2000],
+    await this.reading(fresh, async () => {
+      const { rows } = await this.pool.query<{ c: string; p: string }>(
+        `select pos_commit as c, pos_prepare as p from read_models.projection_checkpoints where projection = $1 and target = 'live'`,
+        [DIRECTORY],
       );
-      for (const row of page.rows) fresh.upsert(this.decode(row));
-      if (page.rows.length < (this.options.pageSize ?? 2000)) break;
-      after = page.rows[page.rows.length - 1].patient_id;
-    }
-    // Rows changed while the pages were read: everything past the checkpoint taken before the first page.
-    this.watermark = before;
-    await this.fetchSince(fresh);
-    for (const id of this.removedDuringReload) fresh.remove(id);
-    this.removedDuringReload = undefined;
+      const before: [bigint, bigint] = rows[0] ? [BigInt(rows[0].c), BigInt(rows[0].p)] : [-1n, -1n];
+      let after = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const page = await this.pool.query<Row>(
+          `select ${COLUMNS} from read_models.patient_directory where patient_id > $1 order by patient_id limit $2`,
+          [after, this.options.pageSize ?? 2000],
+        );
+        for (const row of page.rows) fresh.upsert(this.decode(row));
+        if (page.rows.length < (this.options.pageSize ?? 2000)) break;
+        after = page.rows[page.rows.length - 1].patient_id;
+      }
+      // Rows changed while the pages were read: everything past the checkpoint taken before the first page.
+      this.watermark = before;
+      await this.fetchSince(fresh);
+    });
     this.index = fresh;
     this.lastLoad = { patients: fresh.size, ms: Date.now() - started };
   }
 
   private async fetchSince(index: PatientSearchIndex): Promise<void> {
-    for (;;) {
-      const [c, p] = this.watermark;
-      const { rows } = await this.pool.query<Row>(
-        `select ${COLUMNS} from read_models.patient_directory
-          where (pos_commit, pos_prepare) > ($1::bigint, $2::bigint) order by pos_commit, pos_prepare limit 2000`,
-        [c.toString(), p.toString()],
-      );
-      for (const row of rows) {
-        index.upsert(this.decode(row));
-        this.watermark = [BigInt(row.pos_commit), BigInt(row.pos_prepare)];
-      }
-      if (rows.length < 2000) return;
+    for (let more = true; more; ) {
+      await this.reading(index, async () => {
+        const [c, p] = this.watermark;
+        const { rows } = await this.pool.query<Row>(
+          `select ${COLUMNS} from read_models.patient_directory
+            where (pos_commit, pos_prepare) > ($1::bigint, $2::bigint) order by pos_commit, pos_prepare limit 2000`,
+          [c.toString(), p.toString()],
+        );
+        for (const row of rows) {
+          index.upsert(this.decode(row));
+          this.watermark = [BigInt(row.pos_commit), BigInt(row.pos_prepare)];
+        }
+        more = rows.length === 2000;
+      });
     }
   }
 
