@@ -164,6 +164,32 @@ describe.each([
     expect(await directory.patientFacts(erased, user)).toEqual({ clinicId: undefined, onCareTeam: false });
     expect(await directory.patientFactsMany([{ patientId: erased, userId: user }])).toEqual([undefined]);
   });
+
+  it('a list page: every pair answered as patientFacts would, the pairs behind waiting together (one statement a round), stale after the wait', async () => {
+    const [settled, behind, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    const a = await append(settled);
+    await projected(settled, [user], a.position);
+    await interim.setPatientClinic(unknown, clinic);
+    const b = await append(behind);
+    await projected(behind, [], { commit: b.position.commit, prepare: b.position.prepare - 1n });
+    const pairs = [settled, unknown, behind, settled].map((patientId) => ({ patientId, userId: user }));
+    const statements = jest.spyOn(db.pools.app, 'query');
+    try {
+      await expect(directory.patientFactsAll(pairs)).rejects.toBeInstanceOf(CareTeamStale);
+      const rounds = statements.mock.calls.filter(([q]) => typeof q === 'object' && /care_team_facts_many/.test((q as { name?: string }).name ?? '')).length;
+      // The wait is 150 ms with 15 ms pauses: about ten rounds of one statement, never one per pair and pause.
+      expect(rounds).toBeGreaterThan(1);
+      expect(rounds).toBeLessThanOrEqual(12);
+    } finally {
+      statements.mockRestore();
+    }
+    // Applied while the page waits: it answers once the checkpoint passes the head (the unknown patient from the interim tables).
+    const lenient = new ProjectedCareTeamDirectory(db.pools.app, { interim, consistencyWaitMs: 10_000, ...(viaPort ? { streamHeads: store } : {}) });
+    const waiting = lenient.patientFactsAll(pairs);
+    await projected(behind, [user], b.position);
+    const member = { clinicId: clinic, onCareTeam: true };
+    expect(await waiting).toEqual([member, { clinicId: clinic, onCareTeam: false }, member, member]);
+  });
 });
 
 describe('care-team heads through the port', () => {

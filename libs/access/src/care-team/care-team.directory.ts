@@ -27,6 +27,11 @@ export interface CareTeamDirectory {
    * statements through `CoalescedCareTeamDirectory`.
    */
   patientFactsMany?(queries: readonly PatientFactsQuery[]): Promise<ReadonlyArray<PatientFactsAnswer | undefined>>;
+  /**
+   * Optional: every pair answered with the guarantees of `patientFacts` (current, or an error), for
+   * a list page at once: pairs waiting on a lagging source wait together, not one poller each.
+   */
+  patientFactsAll?(queries: readonly PatientFactsQuery[]): Promise<ReadonlyArray<PatientFactsAnswer>>;
 }
 
 /** DI token; bind another implementation with `AccessModule.forRoot({ careTeam })`. */

@@ -46,4 +46,10 @@ export class CoalescedCareTeamDirectory implements CareTeamDirectory {
   patientFactsMany(queries: readonly PatientFactsQuery[]): Promise<ReadonlyArray<PatientFactsAnswer | undefined>> {
     return this.inner.patientFactsMany(queries);
   }
+
+  /** A list page's pairs: the inner directory's batch wait when it has one, else each pair through the coalescer. */
+  patientFactsAll(queries: readonly PatientFactsQuery[]): Promise<ReadonlyArray<PatientFactsAnswer>> {
+    if (this.inner.patientFactsAll) return this.inner.patientFactsAll(queries);
+    return Promise.all(queries.map((q) => this.patientFacts(q.patientId, q.userId)));
+  }
 }

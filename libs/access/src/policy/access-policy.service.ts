@@ -1,3 +1,4 @@
+import { AccessError } from '../access.errors';
 import type { CareTeamDirectory } from '../care-team/care-team.directory';
 import { isUuid, roleBelongsTo } from '../realm';
 import { IpAllowlist } from './cidr';
@@ -230,40 +231,52 @@ export function scopeMatches(filter: QueryFilter, row: { clinicId?: string; care
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 
 /**
- * The patients among `patientIds` the filter still reaches by their current facts (clinic, care
- * team), asked of the care-team directory the guard asks: a list ranked and paged in read models
- * that may lag (the search index, the case board) keeps only these, so a removal or transfer that
- * single-record routes already refuse never reaches the caller through a list. Pairs of one call
- * share the directory's statements; a directory that cannot answer current facts throws (the route
- * answers 503, never the stale row).
+ * The current facts (clinic, care team) of a list page's patients, asked of the care-team directory
+ * the guard asks, once for every filter the page is checked against: a list ranked and paged in
+ * read models that may lag (the search index, the case board) keeps only the patients a filter
+ * still reaches (`reaches`), so a removal or transfer that single-record routes already refuse never
+ * reaches the caller through a list. A directory that cannot answer current facts throws; the list
+ * answers 503 (never the stale row).
  */
-export async function patientsInScopeNow(directory: CareTeamDirectory, filter: QueryFilter, patientIds: readonly string[]): Promise<Set<string>> {
-  const unique = [...new Set(patientIds)].filter(isUuid);
-  if (filter.scopes.some((s) => s.clinicId === undefined && s.careTeamMember === undefined)) return new Set(unique);
-  // One question per (patient, user named by a scope); a clinic-only scope asks for nobody's membership.
-  const users = [...new Set(filter.scopes.map((s) => s.careTeamMember ?? NOBODY))];
-  const facts = new Map<string, Promise<{ clinicId?: string; onCareTeam: boolean }>>();
-  const factsOf = (patientId: string, userId: string) => {
-    const key = `${patientId}|${userId}`;
-    let answer = facts.get(key);
-    if (!answer) {
-      answer = directory.patientFacts
-        ? directory.patientFacts(patientId, userId)
-        : Promise.all([directory.patientClinic(patientId), userId === NOBODY ? false : directory.isOnCareTeam(patientId, userId)]).then(([clinicId, onCareTeam]) => ({ clinicId, onCareTeam }));
-      facts.set(key, answer);
+export class CurrentPatientFacts {
+  private constructor(
+    /** Per patient: its clinic now, and the members of the scopes now on its care team. */
+    private readonly patients: ReadonlyMap<string, { clinicId?: string; members: ReadonlySet<string> }>,
+  ) {}
+
+  static async load(directory: CareTeamDirectory, filters: readonly QueryFilter[], patientIds: readonly string[]): Promise<CurrentPatientFacts> {
+    const patients = [...new Set(patientIds)].filter(isUuid);
+    const scopes = filters.flatMap((f) => f.scopes);
+    const members = [...new Set(scopes.flatMap((s) => (s.careTeamMember === undefined ? [] : [s.careTeamMember])))];
+    // A member's pair gives the patient's clinic too: nobody's pair only where no scope names a member.
+    const users = members.length > 0 ? members : scopes.some((s) => s.clinicId !== undefined) ? [NOBODY] : [];
+    const pairs = patients.flatMap((patientId) => users.map((userId) => ({ patientId, userId })));
+    let answers: ReadonlyArray<{ clinicId?: string; onCareTeam: boolean }>;
+    try {
+      answers = directory.patientFactsAll
+        ? await directory.patientFactsAll(pairs)
+        : await Promise.all(pairs.map(async ({ patientId, userId }) => (directory.patientFacts ? directory.patientFacts(patientId, userId) : { clinicId: await directory.patientClinic(patientId), onCareTeam: await directory.isOnCareTeam(patientId, userId) })));
+    } catch (error) {
+      // As the guard answers a single record it cannot decide (503 AUTH.UNAVAILABLE, the cause's code as detail).
+      const code = (error as { code?: unknown })?.code;
+      throw new AccessError('AUTH.UNAVAILABLE', typeof code === 'string' && /^[A-Z0-9_.]{1,64}$/.test(code) ? code : 'INTERNAL');
     }
-    return answer;
-  };
-  for (const patientId of unique) for (const userId of users) void factsOf(patientId, userId).catch(() => undefined);
-  const inScope = new Set<string>();
-  for (const patientId of unique) {
-    for (const s of filter.scopes) {
-      const now = await factsOf(patientId, s.careTeamMember ?? NOBODY);
-      if ((s.clinicId === undefined || now.clinicId === s.clinicId) && (s.careTeamMember === undefined || now.onCareTeam)) {
-        inScope.add(patientId);
-        break;
-      }
-    }
+    const now = new Map<string, { clinicId?: string; members: Set<string> }>();
+    pairs.forEach(({ patientId, userId }, i) => {
+      const known = now.get(patientId) ?? { clinicId: answers[i].clinicId, members: new Set<string>() };
+      if (answers[i].onCareTeam && userId !== NOBODY) known.members.add(userId);
+      now.set(patientId, known);
+    });
+    return new CurrentPatientFacts(now);
   }
-  return inScope;
+
+  /** Whether some scope of `filter` reaches the patient now. */
+  reaches(filter: QueryFilter, patientId: string): boolean {
+    const now = this.patients.get(patientId);
+    return filter.scopes.some((s) => {
+      if (s.clinicId === undefined && s.careTeamMember === undefined) return true;
+      if (!now) return false;
+      return (s.clinicId === undefined || now.clinicId === s.clinicId) && (s.careTeamMember === undefined || now.members.has(s.careTeamMember));
+    });
+  }
 }

@@ -12,6 +12,7 @@ export interface CareTeamFacts {
   patientClinic(patientId: string): Promise<string | undefined>;
   patientFacts(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }>;
   patientFactsMany(queries: readonly { patientId: string; userId: string }[]): Promise<ReadonlyArray<{ clinicId?: string; onCareTeam: boolean } | undefined>>;
+  patientFactsAll?(queries: readonly { patientId: string; userId: string }[]): Promise<ReadonlyArray<{ clinicId?: string; onCareTeam: boolean }>>;
 }
 
 export interface ProjectedCareTeamOptions {
@@ -41,8 +42,6 @@ export function careTeamHeads(raw: EventStore): EventStore | undefined {
 /** Thrown when the care_team projection is too far behind to answer: the guard turns it into 503, never a grant. */
 export class CareTeamStale extends Error {
   readonly code = 'ACCESS.CARE_TEAM_STALE';
-  /** A list route that asks for current facts answers 503 (the guard wraps it as AUTH.UNAVAILABLE itself). */
-  readonly kind = 'unavailable';
   constructor() {
     super('care-team facts are not current; the care_team projection is behind');
     this.name = 'CareTeamStale';
@@ -124,6 +123,40 @@ export class ProjectedCareTeamDirectory implements CareTeamFacts {
     return projectedFactsMany(this.pool, queries, this.options.streamHeads);
   }
 
+  /**
+   * Every pair answered as `patientFacts` answers one, for a whole list page at once: one statement
+   * per round for the pairs still waiting on the projection (never a poller per pair on the pool the
+   * projection itself writes through), erased and log-unknown patients asked of the interim tables,
+   * and CareTeamStale once the wait is over with any pair still ahead of the projection.
+   */
+  async patientFactsAll(queries: readonly { patientId: string; userId: string }[]): Promise<Array<{ clinicId?: string; onCareTeam: boolean }>> {
+    const answers: Array<{ clinicId?: string; onCareTeam: boolean } | undefined> = queries.map((q) =>
+      UUID.test(q.patientId) && UUID.test(q.userId) ? undefined : { onCareTeam: false },
+    );
+    const deadline = Date.now() + (this.options.consistencyWaitMs ?? 2000);
+    for (;;) {
+      const open = answers.flatMap((a, i) => (a === undefined ? [i] : []));
+      if (open.length === 0) return answers as Array<{ clinicId?: string; onCareTeam: boolean }>;
+      const rows = await factsRows(this.pool, open.map((i) => queries[i]), this.options.streamHeads, 'throw');
+      const elsewhere: Promise<void>[] = [];
+      rows.forEach((row, k) => {
+        const i = open[k];
+        if (row!.erased || row!.head_commit === null) {
+          const { patientId, userId } = queries[i];
+          const interim = this.options.interim;
+          if (!interim) answers[i] = { onCareTeam: false };
+          else elsewhere.push(interim.patientFacts(patientId, userId).then((a) => void (answers[i] = a)));
+        } else if (caughtUp(row!)) {
+          answers[i] = { clinicId: row!.clinic_id ?? undefined, onCareTeam: row!.member };
+        }
+      });
+      await Promise.all(elsewhere);
+      if (answers.every((a) => a !== undefined)) return answers as Array<{ clinicId?: string; onCareTeam: boolean }>;
+      if (Date.now() >= deadline) throw new CareTeamStale();
+      await sleep(15);
+    }
+  }
+
   async patientFacts(patientId: string, userId: string): Promise<{ clinicId?: string; onCareTeam: boolean }> {
     if (!UUID.test(patientId) || !UUID.test(userId)) return { onCareTeam: false };
     const deadline = Date.now() + (this.options.consistencyWaitMs ?? 2000);
@@ -184,26 +217,39 @@ async function projectedFactsMany(
   const valid = queries.flatMap((q, i) => (UUID.test(q.patientId) && UUID.test(q.userId) ? [i] : []));
   const answers: Array<{ clinicId?: string; onCareTeam: boolean } | undefined> = queries.map(() => undefined);
   if (valid.length === 0) return answers;
-  const values = [valid.map((i) => queries[i].patientId), valid.map((i) => queries[i].userId)];
-  let rows: Row[];
-  if (!heads) {
-    ({ rows } = await pool.query<Row>({ name: 'read_models_care_team_facts_many', text: FACTS_MANY_SQL, values }));
-  } else {
-    // One head per distinct patient, read while the facts statement runs. A head that cannot be read
-    // leaves that patient's pairs unanswered here (no head, no answer): their own lookups then fail
-    // alone instead of failing the whole batch.
-    const patients = [...new Set(values[0])];
-    const [facts, positions] = await Promise.all([
-      pool.query<Row>({ name: 'read_models_care_team_facts_many_no_head', text: FACTS_MANY_NO_HEAD_SQL, values }),
-      Promise.all(patients.map((p) => newestPosition(heads, p).catch(() => undefined))),
-    ]);
-    const headOf = new Map(patients.map((p, k) => [p, positions[k]]));
-    rows = facts.rows.map((row, k) => withHead(row, headOf.get(values[0][k])));
-  }
+  // A head that cannot be read leaves that patient's pairs unanswered here (no head, no answer):
+  // their own lookups then fail alone instead of failing the whole batch.
+  const rows = await factsRows(pool, valid.map((i) => queries[i]), heads, 'unanswered');
   rows.forEach((row, k) => {
-    if (!row.erased && row.head_commit !== null && caughtUp(row)) answers[valid[k]] = { clinicId: row.clinic_id ?? undefined, onCareTeam: row.member };
+    if (row && !row.erased && row.head_commit !== null && caughtUp(row)) answers[valid[k]] = { clinicId: row.clinic_id ?? undefined, onCareTeam: row.member };
   });
   return answers;
+}
+
+/**
+ * The facts rows of many (valid) pairs in one statement, in order, with the newest position of each
+ * patient's stream. Where heads come through the port, a head that cannot be read either leaves its
+ * pairs' rows out (`unanswered`: undefined) or fails the call (`throw`).
+ */
+async function factsRows(
+  pool: pg.Pool,
+  queries: readonly { patientId: string; userId: string }[],
+  heads: EventStore | undefined,
+  headFailure: 'unanswered' | 'throw',
+): Promise<Array<Row | undefined>> {
+  const values = [queries.map((q) => q.patientId), queries.map((q) => q.userId)];
+  if (!heads) return (await pool.query<Row>({ name: 'read_models_care_team_facts_many', text: FACTS_MANY_SQL, values })).rows;
+  const patients = [...new Set(values[0])];
+  const failed = Symbol('head unreadable');
+  const [facts, positions] = await Promise.all([
+    pool.query<Row>({ name: 'read_models_care_team_facts_many_no_head', text: FACTS_MANY_NO_HEAD_SQL, values }),
+    Promise.all(patients.map((p) => (headFailure === 'throw' ? newestPosition(heads, p) : newestPosition(heads, p).catch(() => failed)))),
+  ]);
+  const headOf = new Map(patients.map((p, k) => [p, positions[k]]));
+  return facts.rows.map((row, k) => {
+    const head = headOf.get(values[0][k]);
+    return head === failed ? undefined : withHead(row, head as Position | undefined);
+  });
 }
 
 function caughtUp(row: Row): boolean {

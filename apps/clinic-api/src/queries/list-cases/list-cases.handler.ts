@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ACCESS_SERVICES, AccessPolicyService, type AccessServices, patientsInScopeNow } from '@ortholedger/access';
+import { ACCESS_SERVICES, AccessPolicyService, type AccessServices, CurrentPatientFacts } from '@ortholedger/access';
 import type { ReadModelServices } from '@ortholedger/read-models';
 import { assertServing } from '../query-errors';
 import { READ_MODELS } from '../read-models.tokens';
@@ -14,7 +14,7 @@ import type { ListCasesResponse } from './list-cases.request.dto';
  * rests on care_team and on case_board's clinic: while either is stopped, no answer. Both may lag
  * behind a removal from the care team or a transfer, so the page keeps only cases whose patient the
  * caller's scopes still reach by the facts the guard decides single records by (care_team, current
- * for that patient, or 503), and a summary only where the clinical scopes still do. The cursor
+ * for that patient, or 503 AUTH.UNAVAILABLE), and a summary only where the clinical scopes still do. The cursor
  * stays the SQL page's, so a dropped row never stops the walk.
  */
 @QueryHandler(ListCasesQuery)
@@ -39,15 +39,11 @@ export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {
       limit: request.limit ?? 25,
       cursor: request.cursor,
     });
-    const patients = page.cases.map((c) => c.patientId);
-    const withSummary = page.cases.filter((c) => c.summary !== undefined).map((c) => c.patientId);
-    const [inScope, clinicalNow] = await Promise.all([
-      patientsInScopeNow(this.access.careTeam, filter, patients),
-      patientsInScopeNow(this.access.careTeam, { ...clinical, scopes: clinicalScopes }, withSummary),
-    ]);
+    const clinicalFilter = { ...clinical, scopes: clinicalScopes };
+    const now = await CurrentPatientFacts.load(this.access.careTeam, [filter, clinicalFilter], page.cases.map((c) => c.patientId));
     const cases = page.cases
-      .filter((c) => inScope.has(c.patientId))
-      .map((c) => (c.summary !== undefined && !clinicalNow.has(c.patientId) ? { ...c, summary: undefined } : c));
+      .filter((c) => now.reaches(filter, c.patientId))
+      .map((c) => (c.summary !== undefined && !now.reaches(clinicalFilter, c.patientId) ? { ...c, summary: undefined } : c));
     return { ...page, cases };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ACCESS_SERVICES, type AccessServices, patientsInScopeNow, scopeMatches } from '@ortholedger/access';
+import { ACCESS_SERVICES, type AccessServices, CurrentPatientFacts, scopeMatches } from '@ortholedger/access';
 import type { ReadModelServices } from '@ortholedger/read-models';
 import { assertServing, searchUnavailable } from '../query-errors';
 import { READ_MODELS } from '../read-models.tokens';
@@ -13,8 +13,8 @@ import type { SearchPatientsResponse } from './search-patients.request.dto';
  * landed between index and row never leaks a record. The index and the directory may both lag
  * behind a removal from the care team or a transfer, so each record is kept only if the caller's
  * scopes still reach the patient by the facts the guard decides single records by (care_team,
- * current for that patient, or 503). While the directory projection is stopped, its care teams and
- * clinics are frozen: no answer.
+ * current for that patient, or 503 AUTH.UNAVAILABLE). While the directory projection is stopped,
+ * its care teams and clinics are frozen: no answer.
  */
 @QueryHandler(SearchPatientsQuery)
 export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery> {
@@ -34,13 +34,17 @@ export class SearchPatientsHandler implements IQueryHandler<SearchPatientsQuery>
       filter.scopes,
     );
     const records = (await directory.byIds(found.hits.map((h) => h.patientId))).filter((r) => scopeMatches(filter, { clinicId: r.clinicId, careTeam: r.careTeam }));
-    const now = await patientsInScopeNow(this.access.careTeam, filter, records.map((r) => r.patientId));
+    const now = await CurrentPatientFacts.load(this.access.careTeam, [filter], records.map((r) => r.patientId));
     const score = new Map(found.hits.map((h) => [h.patientId, h.score]));
+    const results = records
+      .filter((r) => now.reaches(filter, r.patientId))
+      .map((r) => ({ patientId: r.patientId, clinicId: r.clinicId, name: r.name, dateOfBirth: r.dateOfBirth, chartNumber: r.chartNumber, score: score.get(r.patientId)! }));
     return {
-      results: records
-        .filter((r) => now.has(r.patientId))
-        .map((r) => ({ patientId: r.patientId, clinicId: r.clinicId, name: r.name, dateOfBirth: r.dateOfBirth, chartNumber: r.chartNumber, score: score.get(r.patientId)! })),
-      total: found.total,
+      results,
+      // The index's count, less this page's hits that did not survive the checks: a hit dropped here
+      // (erased, transferred, removed from the care team) is not confirmed by the count either. Hits
+      // on other pages are counted as the index has them.
+      total: found.total - (found.hits.length - results.length),
       page,
       pageSize,
     };
