@@ -63,14 +63,23 @@ export async function ship(h: WorkflowHarness, caseId: string, orderId: string, 
   return h.commands.execute(new RecordShipmentCommand(data, h.backOffice('case_coordinator', coordinatorId)));
 }
 
+/**
+ * A command on a patient registered a moment ago, as a client would send it: the guard answers 503
+ * (nothing written) while the care_team projection has not applied the registration yet, which on a
+ * loaded machine (two test workers beside the crash-recovery suite) can take longer than its 2 s wait.
+ */
+function afterRegistration(h: WorkflowHarness, who: Clinician, url: string, payload: unknown) {
+  return eventually(() => h.call(who, 'POST', url, payload), (r) => !(r.status === 503 && r.body?.code === 'AUTH.UNAVAILABLE'), 15_000).then((r) => r.value);
+}
+
 /** Register + treatment consent + an open case, as the given orthodontist. */
 export async function openCase(h: WorkflowHarness, ortho: Clinician, c: Canaries = new Canaries()) {
   const registered = await h.call(ortho, 'POST', '/patients', registration(c));
   if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
   const patientId: string = registered.body.patientId;
-  const consented = await h.call(ortho, 'POST', `/patients/${patientId}/consents`, consent(h));
+  const consented = await afterRegistration(h, ortho, `/patients/${patientId}/consents`, consent(h));
   if (consented.status !== 201) throw new Error(`consent: ${consented.status} ${JSON.stringify(consented.body)}`);
-  const opened = await h.call(ortho, 'POST', `/patients/${patientId}/cases`, { arches: 'both', chiefComplaint: c.mark('Complaint') });
+  const opened = await afterRegistration(h, ortho, `/patients/${patientId}/cases`, { arches: 'both', chiefComplaint: c.mark('Complaint') });
   if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
   return { patientId, caseId: opened.body.caseId as string };
 }
