@@ -54,19 +54,33 @@ describe('case board and history pages through the clinic API', () => {
     expect((await h.call(ortho, 'GET', `/case-board/${row.case_id}/timeline?after=-1`)).status).toBe(200);
   }, 30_000);
 
-  it('a crafted cursor is a 400 with nothing read, never a 500', async () => {
+  it('a crafted cursor is a 400 with nothing read, never a 500; a real one is sealed and names no case', async () => {
     const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
     const good = { u: '2026-01-02T03:04:05.678Z', id: '7d9f1c1e-4b6a-4c3e-9f0a-2b1c3d4e5f60' };
+    const first = await h.call(ortho, 'GET', '/case-board?limit=3');
+    const sealed: string = first.body.nextCursor;
+    expect(typeof sealed).toBe('string');
+    // Opaque: the last row's case id and time appear in no form.
+    const last = first.body.cases[first.body.cases.length - 1];
+    expect(Buffer.from(sealed, 'base64url').toString('latin1')).not.toContain(last.caseId);
+    expect(sealed).not.toContain(b64(last.caseId).slice(0, 12));
+    const flipped = Buffer.from(sealed, 'base64url');
+    flipped[flipped.length - 20] ^= 1;
     const crafted = [
+      // A well-formed cursor in the clear (the format before sealing) is no longer accepted.
+      b64(good),
       'not-base64-json', b64('[1,2]'), b64('null'), b64({ ...good, u: '1' }), b64({ ...good, u: '2026-13-40T00:00:00.000Z' }),
       b64({ ...good, u: "2026-01-02T03:04:05.678Z'::timestamptz" }), b64({ ...good, id: '-'.repeat(36) }),
       b64({ ...good, id: '7d9f1c1e-4b6a-4c3e-9f0a-2b1c3d4e5f6g' }), b64({ u: good.u }), b64({ ...good, u: 20260102 }),
+      flipped.toString('base64url'), sealed.slice(0, -4),
     ];
     for (const cursor of crafted) {
       const res = await h.call(ortho, 'GET', `/case-board?limit=3&cursor=${encodeURIComponent(cursor)}`);
       expect({ cursor, status: res.status, code: res.body.code }).toEqual({ cursor, status: 400, code: 'QUERY.INVALID_CURSOR' });
     }
-    expect((await h.call(ortho, 'GET', `/case-board?limit=3&cursor=${b64(good)}`)).status).toBe(200);
+    const next = await h.call(ortho, 'GET', `/case-board?limit=3&cursor=${sealed}`);
+    expect(next.status).toBe(200);
+    expect(next.body.cases.map((c: { caseId: string }) => c.caseId)).not.toContain(last.caseId);
   });
 
   it('orthodontists see their care-team patients\' cases with the clinical summary; staff see the clinic\'s workflow without it; other clinics nothing', async () => {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { FieldCipher } from '@ortholedger/crypto';
 import type { ReadModelKeys } from '../keys/read-model-keys';
 import { CASE_BOARD } from '../projections/case-board.projector';
 import type { CaseSummary } from '../projections/case-board.summary';
@@ -89,7 +90,7 @@ export class CaseBoardQueries {
         select c.case_id from read_models.care_team t join read_models.case_board c on c.patient_id = t.patient_id
          where t.user_id = ${me}::uuid and t.role = 'orthodontist' and c.treating_orthodontist_id <> ${me}::uuid and ${handedOver}))`);
     }
-    const after = decodeCursor(query.cursor);
+    const after = decodeCursor(this.keys.cipher(CASE_BOARD), query.cursor);
     if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);
     const { rows } = await this.pool.query(
       `select b.*, (${clinical}) as clinical from read_models.case_board b where ${where.join(' and ')}
@@ -98,7 +99,7 @@ export class CaseBoardQueries {
     );
     const page = rows.slice(0, query.limit).map((r) => (r.clinical ? this.withSummary(r) : toRecord(r)));
     const last = page[page.length - 1];
-    return { cases: page, ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+    return { cases: page, ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(this.keys.cipher(CASE_BOARD), last) } : {}) };
   }
 
   async byId(caseId: string, withSummary: boolean): Promise<CaseBoardRecord | undefined> {
@@ -123,21 +124,29 @@ export class CaseBoardQueries {
   }
 }
 
-function encodeCursor(r: CaseBoardRecord): string {
-  return Buffer.from(JSON.stringify({ u: r.updatedAt, id: r.caseId })).toString('base64url');
+/**
+ * The position after a page's last SQL row, sealed (AES-GCM under the board's key): the list may
+ * have dropped that row (a patient the caller no longer reaches), and an open cursor would name the
+ * case and the time of its latest activity to them.
+ */
+function encodeCursor(cipher: FieldCipher, r: CaseBoardRecord): string {
+  return cipher.encryptJson(CASE_BOARD, 'cursor', CURSOR_ROW, { u: r.updatedAt, id: r.caseId }).toString('base64url');
 }
+
+/** The AAD's row id for cursors: not a row, and never a case id (a cursor opens nowhere else). */
+const CURSOR_ROW = 'list-cursor';
 
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Only what encodeCursor writes is accepted (an ISO time that round-trips, a lower-case UUID), so a
- * crafted cursor is a 400, never a cast error in SQL.
+ * Only what encodeCursor writes is accepted (sealed under this board's key; inside, an ISO time that
+ * round-trips and a lower-case UUID), so a crafted cursor is a 400, never a cast error in SQL.
  */
-function decodeCursor(cursor: string | undefined): { u: string; id: string } | undefined {
+function decodeCursor(cipher: FieldCipher, cursor: string | undefined): { u: string; id: string } | undefined {
   if (!cursor) return undefined;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const value: unknown = cipher.decryptJson(CASE_BOARD, 'cursor', CURSOR_ROW, Buffer.from(cursor, 'base64url'));
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const { u, id } = value as { u?: unknown; id?: unknown };
       if (typeof u === 'string' && CURSOR_TIME.test(u) && new Date(u).toISOString() === u && typeof id === 'string' && CURSOR_ID.test(id)) return { u, id };

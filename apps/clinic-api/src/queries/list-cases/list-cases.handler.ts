@@ -15,7 +15,7 @@ import type { ListCasesResponse } from './list-cases.request.dto';
  * behind a removal from the care team or a transfer, so the page keeps only cases whose patient the
  * caller's scopes still reach by the facts the guard decides single records by (care_team, current
  * for that patient, or 503 AUTH.UNAVAILABLE), and a summary only where the clinical scopes still do. The cursor
- * stays the SQL page's, so a dropped row never stops the walk.
+ * stays the SQL page's, so a dropped row never stops the walk; it is sealed, so it names no dropped row.
  */
 @QueryHandler(ListCasesQuery)
 export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {

@@ -32,7 +32,7 @@ export class ListCasesRequest {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (opaque, sealed by the server)' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
