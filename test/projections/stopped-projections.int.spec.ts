@@ -277,10 +277,12 @@ describe('a sweep that fails while one projection is stopped and another runs', 
     const host = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [flaky, careTeam], pollIntervalMs: 50, lockRetryMs: 300, sweepEveryMs: 3_600_000 });
     host.start();
     try {
-      for (const [i, p] of [early, faulty].entries()) {
-        await f.fx.store.appendToStream(`patient-${p}`, [registered(p, clinicId, i)]);
-        await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
-      }
+      // The early patient in a batch of its own (a batch that fails stops the projection before all of it).
+      await f.fx.store.appendToStream(`patient-${early}`, [registered(early, clinicId, 0)]);
+      await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
+      await until('the early patient in the directory', async () => (await rows()) === 1);
+      await f.fx.store.appendToStream(`patient-${faulty}`, [registered(faulty, clinicId, 1)]);
+      await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
       await until('the directory to stop on the faulty patient', () => 'patient_directory' in host.status().failed);
       expect(host.status().leading).toEqual(['care_team']);
       expect(await rows()).toBe(1);
@@ -310,7 +312,9 @@ describe('a stop whose checkpoint statement fails', () => {
     const recordStop = jest.spyOn(CheckpointStore, 'fail').mockRejectedValueOnce(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
     const failedAt = async () =>
       (await sql<{ failed_at: Date | null }>`select failed_at from read_models.projection_checkpoints where projection = 'patient_directory' and target = 'live'`.execute(f.app)).rows[0]?.failed_at ?? null;
-    const host = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [failingOn(directory, faulty, { armed: true }), careTeam], pollIntervalMs: 50, lockRetryMs: 300, sweepEveryMs: 3_600_000 });
+    const alerts: Record<string, unknown>[] = [];
+    const log = { info: () => undefined, warn: () => undefined, error: (fields: Record<string, unknown>) => void alerts.push(fields) };
+    const host = new ProjectionHost({ pool: f.db.pools.app, db: f.app, source: f.source, projections: [failingOn(directory, faulty, { armed: true }), careTeam], pollIntervalMs: 50, lockRetryMs: 300, sweepEveryMs: 3_600_000, log });
     host.start();
     try {
       await f.fx.store.appendToStream(`patient-${faulty}`, [registered(faulty, clinicId, 1)]);
@@ -319,6 +323,10 @@ describe('a stop whose checkpoint statement fails', () => {
       // The first attempt failed; a later step of the runner (care_team still runs) records it.
       await until('the stop on the checkpoint', async () => (await failedAt()) !== null, 5_000);
       expect(recordStop.mock.calls.length).toBeGreaterThanOrEqual(2);
+      // The projector's error names no event: the alert names the first event of the batch it failed on.
+      const stopped = alerts.find((a) => a.alert === 'projection_stopped');
+      expect(stopped).toMatchObject({ projection: 'patient_directory', streamId: `patient-${faulty}`, revision: '0', eventIn: 'batch_from' });
+      expect(typeof stopped!.position).toBe('string');
     } finally {
       recordStop.mockRestore();
       await host.stop();

@@ -12,6 +12,12 @@ export interface MemberPlan {
   readonly seen: number;
   readonly lastEventAt: Date | null;
   readonly poison?: Error & { code?: string };
+  /**
+   * Where a projection stopped by an error that names no event (a projector's SQL or code error)
+   * stopped: the first event of the batch it failed on; the failing event is this one or a later
+   * one of that batch.
+   */
+  readonly stoppedBefore?: { readonly streamId: string; readonly revision: bigint; readonly position: Position };
 }
 
 /** Index of the first event after `position` (or at it, when `inclusive`). */
@@ -56,7 +62,7 @@ export function planMember(
   const stop = stopAt ? firstAfter(raw, stopAt.position, true) : raw.length;
   for (let i = start; i < raw.length; i++) {
     const event = raw[i];
-    if (i >= stop) return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error };
+    if (i >= stop) return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error, stoppedBefore: { streamId: event.streamId, revision: event.revision, position: event.position } };
     if (projection.handles(event)) {
       const prepared = batch.at(i);
       let poison: Error | undefined;
