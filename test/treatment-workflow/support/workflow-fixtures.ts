@@ -66,10 +66,19 @@ export async function ship(h: WorkflowHarness, caseId: string, orderId: string, 
 /**
  * A command on a patient registered a moment ago, as a client would send it: the guard answers 503
  * (nothing written) while the care_team projection has not applied the registration yet, which on a
- * loaded machine (two test workers beside the crash-recovery suite) can take longer than its 2 s wait.
+ * loaded machine (two test workers beside the crash-recovery suite) can take longer than its 2 s
+ * wait. Retried only for that cause (the guard's audit row names it); any other 503 is returned.
  */
-function afterRegistration(h: WorkflowHarness, who: Clinician, url: string, payload: unknown) {
-  return eventually(() => h.call(who, 'POST', url, payload), (r) => !(r.status === 503 && r.body?.code === 'AUTH.UNAVAILABLE'), 15_000).then((r) => r.value);
+async function afterRegistration(h: WorkflowHarness, who: Clinician, url: string, payload: unknown) {
+  const stale = async (r: { status: number; body: any }) => {
+    if (r.status !== 503 || r.body?.code !== 'AUTH.UNAVAILABLE') return false;
+    const [row] = await h.auditRows(`correlation_id = $1 and status = 503 and reason is not null`, [r.body.correlationId]);
+    return row?.reason === 'ACCESS.CARE_TEAM_STALE';
+  };
+  for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const reply = await h.call(who, 'POST', url, payload);
+    if (Date.now() > deadline || !(await stale(reply))) return reply;
+  }
 }
 
 /** Register + treatment consent + an open case, as the given orthodontist. */

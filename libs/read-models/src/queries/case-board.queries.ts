@@ -90,7 +90,7 @@ export class CaseBoardQueries {
         select c.case_id from read_models.care_team t join read_models.case_board c on c.patient_id = t.patient_id
          where t.user_id = ${me}::uuid and t.role = 'orthodontist' and c.treating_orthodontist_id <> ${me}::uuid and ${handedOver}))`);
     }
-    const after = decodeCursor(this.keys.cipher(CASE_BOARD), query.cursor);
+    const after = decodeCursor(this.keys.cipher(CURSOR_KEY), query.cursor);
     if (after) where.push(`(b.updated_at, b.case_id) < (${p(after.u)}::timestamptz, ${p(after.id)}::uuid)`);
     const { rows } = await this.pool.query(
       `select b.*, (${clinical}) as clinical from read_models.case_board b where ${where.join(' and ')}
@@ -99,7 +99,7 @@ export class CaseBoardQueries {
     );
     const page = rows.slice(0, query.limit).map((r) => (r.clinical ? this.withSummary(r) : toRecord(r)));
     const last = page[page.length - 1];
-    return { cases: page, ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(this.keys.cipher(CASE_BOARD), last) } : {}) };
+    return { cases: page, ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(this.keys.cipher(CURSOR_KEY), last) } : {}) };
   }
 
   async byId(caseId: string, withSummary: boolean): Promise<CaseBoardRecord | undefined> {
@@ -125,9 +125,10 @@ export class CaseBoardQueries {
 }
 
 /**
- * The position after a page's last SQL row, sealed (AES-GCM under the board's key): the list may
- * have dropped that row (a patient the caller no longer reaches), and an open cursor would name the
- * case and the time of its latest activity to them.
+ * The position after a page's last SQL row, sealed (AES-GCM): the list may have dropped that row (a
+ * patient the caller no longer reaches), and an open cursor would name the case and the time of its
+ * latest activity to them. Under a key of its own (CURSOR_KEY), not the summaries' key: a cursor is
+ * sealed for every page with a next page, and those nonces never count against the PHI's key.
  */
 function encodeCursor(cipher: FieldCipher, r: CaseBoardRecord): string {
   return cipher.encryptJson(CASE_BOARD, 'cursor', CURSOR_ROW, { u: r.updatedAt, id: r.caseId }).toString('base64url');
@@ -135,6 +136,8 @@ function encodeCursor(cipher: FieldCipher, r: CaseBoardRecord): string {
 
 /** The AAD's row id for cursors: not a row, and never a case id (a cursor opens nowhere else). */
 const CURSOR_ROW = 'list-cursor';
+/** The FieldCipher key cursors are sealed under, derived from the read-model root apart from the board's own. */
+const CURSOR_KEY = 'case_board.cursor';
 
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -13,11 +13,11 @@ export interface MemberPlan {
   readonly lastEventAt: Date | null;
   readonly poison?: Error & { code?: string };
   /**
-   * Where a projection stopped by an error that names no event (a projector's SQL or code error)
-   * stopped: the first event of the batch it failed on; the failing event is this one or a later
-   * one of that batch.
+   * The event the projection stopped before. For an error that names no event (a projector's SQL or
+   * code error) it is the first event of the batch this projection would have applied, and the
+   * failing event is this one or a later one of that batch (`inBatch`).
    */
-  readonly stoppedBefore?: { readonly streamId: string; readonly revision: bigint; readonly position: Position };
+  readonly stoppedBefore?: { readonly streamId: string; readonly revision: bigint; readonly position: Position; readonly inBatch?: true };
 }
 
 /** Index of the first event after `position` (or at it, when `inclusive`). */
@@ -62,7 +62,10 @@ export function planMember(
   const stop = stopAt ? firstAfter(raw, stopAt.position, true) : raw.length;
   for (let i = start; i < raw.length; i++) {
     const event = raw[i];
-    if (i >= stop) return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error, stoppedBefore: { streamId: event.streamId, revision: event.revision, position: event.position } };
+    if (i >= stop) {
+      const named = stopAt!.error instanceof PoisonEvent;
+      return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error, stoppedBefore: { streamId: event.streamId, revision: event.revision, position: event.position, ...(named ? {} : { inBatch: true as const }) } };
+    }
     if (projection.handles(event)) {
       const prepared = batch.at(i);
       let poison: Error | undefined;
@@ -71,7 +74,7 @@ export function planMember(
         if (isTransient(prepared.error)) throw new TransientReadError(prepared.error);
         poison = prepared.error as Error;
       } else events.push(prepared.event);
-      if (poison) return { events, advanceTo, seen, lastEventAt, poison };
+      if (poison) return { events, advanceTo, seen, lastEventAt, poison, stoppedBefore: { streamId: event.streamId, revision: event.revision, position: event.position } };
     }
     advanceTo = event.position;
     lastEventAt = event.createdAt;

@@ -368,11 +368,12 @@ export class ProjectionRunner {
         projection: name,
         target: this.options.target,
         code,
-        streamId: poison?.streamId ?? (plan.poison as { streamId?: string })?.streamId ?? plan.stoppedBefore?.streamId,
-        revision: (poison?.revision ?? (plan.poison as { revision?: bigint })?.revision ?? plan.stoppedBefore?.revision)?.toString(),
+        // All three from one event: the poison event itself, else the event the projection stopped
+        // before (for an error that names no event, the first of the batch it failed on: eventIn batch_from).
+        streamId: (poison ?? plan.stoppedBefore)?.streamId,
+        revision: (poison ?? plan.stoppedBefore)?.revision?.toString(),
         position: poison ? positionToString(poison.position) : plan.stoppedBefore ? positionToString(plan.stoppedBefore.position) : undefined,
-        // An error that names no event: the one above starts the batch it failed on (the failing event is it or a later one).
-        ...(!poison && plan.stoppedBefore ? { eventIn: 'batch_from' } : {}),
+        ...(!poison && plan.stoppedBefore?.inBatch ? { eventIn: 'batch_from' } : {}),
       },
       'projection stopped at an event it cannot apply; fix the cause, then restart or rebuild it',
     );
