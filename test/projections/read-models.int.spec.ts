@@ -26,6 +26,16 @@ describe('read models from a seeded clinic (through the command side)', () => {
     expect(diff.rows.case_board).toBe(240);
   }, 120_000);
 
+  it('the board keeps no scan facts in its plaintext state (which imaging a patient had is clinical)', async () => {
+    await f.catchUp();
+    const { rows: [{ scans, withFacts }] } = await f.db.pools.owner.query(
+      `select (select count(*)::int from read_models.case_timeline where event_type = 'ScanAttached') as scans,
+              (select count(*)::int from read_models.case_board where state ? 'scans') as "withFacts"`,
+    );
+    expect(scans).toBeGreaterThan(0);
+    expect(withFacts).toBe(0);
+  });
+
   it('a second pass changes nothing (checkpoints hold)', async () => {
     const before = await f.digest();
     await f.catchUp();

@@ -10,12 +10,15 @@ import { bulkWrite, type Column, deleteByIds, selectByIds } from './bulk-write';
 export const CASE_BOARD = 'case_board';
 
 /**
- * The domain state as the board keeps it: without `entries` (every entry id of the case, used
- * only by the deciders for corrections and retries), which would make the row grow with the case.
+ * The domain state as the board keeps it (a plaintext column): without `entries` (every entry id of
+ * the case, used only by the deciders for corrections and retries), which would make the row grow
+ * with the case, and without `scans` (each scan's kind, arch and size, used only by the decider for
+ * scan corrections): which imaging a patient had is clinical, and the board never reads it.
  */
 function boardState(state: CaseState): CaseState {
   if (state.status === 'NotOpened') return state;
-  return { ...state, entries: {} };
+  const { scans: _scans, ...kept } = state;
+  return { ...kept, entries: {} };
 }
 
 const COLUMNS: readonly Column[] = [
@@ -43,7 +46,7 @@ interface BoardRow {
  */
 export class CaseBoardProjection implements Projection {
   readonly name = CASE_BOARD;
-  readonly version = 3; // 2: clinic_id follows the patient's transfers; 3: also for cases opened after one (case_board_patients)
+  readonly version = 3; // 2: clinic_id follows the patient's transfers; 3: also for cases opened after one (case_board_patients), and no scan facts in `state`
   readonly tables = [CASE_BOARD, 'case_board_patients'];
   readonly description = 'cases: patient, clinic, treating orthodontist, status, current stage, next action; encrypted summary';
 
