@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { clientConfigOf } from '@ortholedger/event-store';
-import { createDatabasePools, OwnerLoginUnavailable } from './database';
+import { createDatabasePools, OwnerLoginUnavailable, type PasswordTarget } from './database';
 
 describe('createDatabasePools', () => {
   it('with passwordFor, every connection (and a client opened from the pool settings) asks it, never the URL', async () => {
-    const asked: string[] = [];
-    const passwordFor = (url: string) => async () => {
-      asked.push(url);
+    const asked: PasswordTarget[] = [];
+    const passwordFor = (target: PasswordTarget) => async () => {
+      asked.push(target);
       return 'token';
     };
     const url = 'postgres://app_login@db.example:6543/ol?sslmode=verify-full';
@@ -18,7 +18,7 @@ describe('createDatabasePools', () => {
       expect(options.connectionString).toBeUndefined();
       expect(typeof options.password).toBe('function');
       await expect((options.password as () => Promise<string>)()).resolves.toBe('token');
-      expect(asked).toEqual([url]);
+      expect(asked).toEqual([{ host: 'db.example', port: 6543, user: 'app_login' }]);
       // Side connections (LISTEN, advisory-lock sessions) are opened from a copy of the pool's
       // settings, where pg-pool keeps the password non-enumerable: a spread loses it, clientConfigOf does not.
       expect(typeof (new pg.Client({ ...options }) as unknown as { password: unknown }).password).not.toBe('function');
@@ -26,6 +26,18 @@ describe('createDatabasePools', () => {
       expect(side).toMatchObject({ host: 'db.example', user: 'app_login', application_name: 'side' });
       expect(typeof (new pg.Client(side) as unknown as { password: unknown }).password).toBe('function');
       expect(Object.keys(side)).not.toContain('password'); // still kept out of anything that logs the settings
+    } finally {
+      await pools.close();
+    }
+  });
+
+  it('passwordFor is asked for the host pg connects to: a `?host=` parameter, a percent-encoded user, the default port', async () => {
+    const asked: PasswordTarget[] = [];
+    const pools = createDatabasePools({ appUrl: 'postgres://app%2Blogin@ignored.example/ol?host=db.internal&sslmode=verify-full', passwordFor: (t) => (asked.push(t), async () => 'token') });
+    try {
+      const options = (pools.app as unknown as { options: pg.ClientConfig }).options;
+      expect(options.host).toBe('db.internal');
+      expect(asked).toEqual([{ host: 'db.internal', port: 5432, user: 'app+login' }]);
     } finally {
       await pools.close();
     }

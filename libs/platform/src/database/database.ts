@@ -26,7 +26,14 @@ export interface DatabasePoolOptions {
    * A password fetched per connection instead of the URL's: RDS IAM authentication tokens, which
    * expire after 15 minutes (see awsIamPasswords). Clients opened from a pool's settings get it too.
    */
-  passwordFor?: (url: string) => () => Promise<string>;
+  passwordFor?: (target: PasswordTarget) => () => Promise<string>;
+}
+
+/** Where a connection goes and as whom, as pg reads the URL (`?host=` included): what a token is signed for. */
+export interface PasswordTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
 }
 
 /**
@@ -36,7 +43,9 @@ export interface DatabasePoolOptions {
 function connection(url: string, passwordFor: DatabasePoolOptions['passwordFor']): pg.PoolConfig {
   if (!passwordFor) return { connectionString: url };
   const { password: _fromUrl, ...parsed } = parse(url);
-  return { ...(parsed as pg.PoolConfig), password: passwordFor(url) };
+  // The same parse pg connects with, so the token is signed for the host it connects to.
+  const target = { host: parsed.host ?? 'localhost', port: parsed.port ? Number(parsed.port) : 5432, user: parsed.user ?? '' };
+  return { ...(parsed as pg.PoolConfig), password: passwordFor(target) };
 }
 
 /** Raised by the owner pool of a process that runs with the application's login alone. */

@@ -3,8 +3,8 @@ import { awsIamPasswords } from './iam-auth';
 describe('awsIamPasswords (DATABASE_AUTH=aws-iam)', () => {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
-  it("signs an RDS connect token for the URL's host, port and user, locally, never with a password from the URL", async () => {
-    const token = await awsIamPasswords('eu-central-1', credentials)('postgres://ortholedger_app_login@db.abc.eu-central-1.rds.amazonaws.com:6543/ol?sslmode=verify-full')();
+  it("signs an RDS connect token for the connection's host, port and user, locally", async () => {
+    const token = await awsIamPasswords('eu-central-1', credentials)({ host: 'db.abc.eu-central-1.rds.amazonaws.com', port: 6543, user: 'ortholedger_app_login' })();
     expect(token.startsWith('db.abc.eu-central-1.rds.amazonaws.com:6543/?')).toBe(true);
     const query = new URLSearchParams(token.slice(token.indexOf('?') + 1));
     expect(query.get('Action')).toBe('connect');
@@ -15,8 +15,8 @@ describe('awsIamPasswords (DATABASE_AUTH=aws-iam)', () => {
     expect(token).not.toContain(credentials.secretAccessKey);
   });
 
-  it('defaults the port to 5432 and decodes the user name', async () => {
-    const token = await awsIamPasswords('eu-west-1', credentials)('postgres://app%2Buser@db.example:/ol')();
+  it('signs for the user name as given (decoded from the URL by the pool)', async () => {
+    const token = await awsIamPasswords('eu-west-1', credentials)({ host: 'db.example', port: 5432, user: 'app+user' })();
     expect(token.startsWith('db.example:5432/?')).toBe(true);
     expect(new URLSearchParams(token.slice(token.indexOf('?') + 1)).get('DBUser')).toBe('app+user');
   });
