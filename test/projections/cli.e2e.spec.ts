@@ -1,3 +1,5 @@
+import { clientConfigOf } from '@ortholedger/event-store';
+import { LockSession, lockName } from '@ortholedger/read-models';
 import { cliEnvFor, runCli } from '../support/cli-bin';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -40,5 +42,24 @@ describe('ortholedger seed / projections', () => {
     expect([mixed.code, mixed.stderr.includes('name projections or pass --all, not both')]).toEqual([1, true]);
     const human = await cli('projections', 'status');
     expect(human.stdout.split('\n')[0]).toMatch(/^projection\s+state\s+position\s+behind\s+seconds\s+last commit$/);
+
+    // A rebuild another process is running: the error leads with its code, and --json makes it a JSON line.
+    const other = new LockSession(clientConfigOf(db.pools.owner));
+    await other.connect();
+    try {
+      expect(await other.tryLock(lockName('case_board', 'shadow'))).toBe(true);
+      const busy = await cli('projections', 'rebuild', 'case_board');
+      expect([busy.code, busy.stderr.trim()]).toEqual([1, 'error: PROJECTION.REBUILD_RUNNING: a rebuild of case_board is already running in another process']);
+      const busyJson = await cli('projections', 'rebuild', 'case_board', '--json');
+      expect([busyJson.code, JSON.parse(busyJson.stderr.trim().split('\n').pop()!)]).toEqual([
+        1,
+        { error: { code: 'PROJECTION.REBUILD_RUNNING', message: 'a rebuild of case_board is already running in another process' } },
+      ]);
+      // An error without one of our codes keeps its name, and is JSON too.
+      const unknown = await cli('projections', 'rebuild', 'nope', '--json');
+      expect(JSON.parse(unknown.stderr.trim().split('\n').pop()!)).toEqual({ error: { code: null, message: expect.stringContaining('unknown projection nope') } });
+    } finally {
+      await other.close();
+    }
   }, 240_000);
 });
