@@ -98,7 +98,8 @@ describe('no PHI or secrets in logs', () => {
     await call('admin', 'POST', '/auth/break-glass', { token: coordinator.accessToken, payload: { reason: 'patient_safety', ticket: 'INC-1' } });
     await call('admin', 'POST', '/admin/clinics', { token: support.accessToken, payload: { displayName: canary('Clinic2') } });
     await call('admin', 'GET', `/admin/users/${user.id}`, { token: support.accessToken });
-    for (const route of ['unlock', 'reset-mfa', 'reset-password', 'disable']) {
+    // The password first: after an MFA reset the API refuses a password reset (the user renews MFA first).
+    for (const route of ['unlock', 'reset-password', 'reset-mfa', 'disable']) {
       const res = await call('admin', 'POST', `/admin/users/${user.id}/${route}`, { token: support.accessToken });
       if (route === 'reset-password') canaries.push(res.json().oneTimePassword);
     }

@@ -19,6 +19,7 @@ export const ACCESS_ERRORS = {
   'ACCESS.USER_NOT_FOUND': ['not_found', 'User not found'],
   'ACCESS.INVALID_USER': ['validation', 'Invalid user definition'],
   'ACCESS.USER_EXISTS': ['conflict', 'A user with these details already exists'],
+  'ACCESS.OTHER_FACTOR_PENDING': ['conflict', 'The other sign-in factor was reset and the user has not renewed it yet'],
   'ACCESS.DEMO_REFUSED': ['forbidden', 'Demo identities are refused in production'],
   'AUDIT.UNAVAILABLE': ['unavailable', 'The request could not be completed'],
   'AUTH.UNAVAILABLE': ['unavailable', 'The request could not be completed'],

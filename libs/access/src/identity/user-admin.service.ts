@@ -11,6 +11,25 @@ import type { SessionService } from '../sessions/session.service';
 import type { PasswordHasher } from './password-hasher';
 import { type Actor, normaliseLogin, type UserView, userFromRow, userView } from './user.types';
 
+/** The user's row as `change` locks it. */
+interface LockedUser {
+  readonly role: Role;
+  readonly login_lookup: string;
+  readonly password_must_change: boolean;
+  readonly totp_secret: string | null;
+}
+
+interface ChangeSpec {
+  /** $1 is the user id, then `params`. */
+  readonly statement: string;
+  readonly params?: readonly unknown[];
+  readonly endSessions?: Parameters<SessionService['revokeAllForUser']>[1];
+  readonly refuse?: (user: LockedUser) => string | undefined;
+  readonly extra?: (client: pg.PoolClient, user: LockedUser) => Promise<void>;
+  /** The audit row's reason (codes only, such as the new role). */
+  readonly reason?: string;
+}
+
 /** Roles support cannot create, change or reset through the API (no self-escalation); the CLI can. */
 export const PRIVILEGED_ROLES: readonly Role[] = ['support', 'compliance_officer', 'platform_admin'];
 
@@ -57,8 +76,10 @@ export class UserAdminService {
 
   async createClinic(displayName: string, actor: Actor, id: string = randomUUID()): Promise<string> {
     if (!isUuid(id) || displayName.trim().length === 0 || displayName.length > 200) throw new AccessError('ACCESS.INVALID_USER', 'clinic');
-    await this.pool.query('insert into access.clinics (id, display_name) values ($1, $2) on conflict (id) do nothing', [id, displayName.trim()]);
-    await this.audit.record({ ...actor, action: 'clinics.create', resourceType: 'clinic', resourceId: id, outcome: 'granted' });
+    await inTransaction(this.pool, async (client) => {
+      await client.query('insert into access.clinics (id, display_name) values ($1, $2) on conflict (id) do nothing', [id, displayName.trim()]);
+      await this.audit.record({ ...actor, action: 'clinics.create', resourceType: 'clinic', resourceId: id, outcome: 'granted' });
+    });
     return id;
   }
 
@@ -73,19 +94,22 @@ export class UserAdminService {
     const id = randomUUID();
     const password = oneTimePassword();
     const lookup = this.keyring.lookup('login', normaliseLogin(input.realm, input.email));
+    const hash = await this.hasher.hash(password);
     try {
-      await this.pool.query(
-        `insert into access.users (id, realm, role, clinic_id, login_lookup, password_hash, password_must_change, created_at)
-         values ($1, $2, $3, $4, $5, $6, true, $7)`,
-        [id, input.realm, input.role, input.clinicId ?? null, lookup, await this.hasher.hash(password), this.clock.now()],
-      );
+      await inTransaction(this.pool, async (client) => {
+        await client.query(
+          `insert into access.users (id, realm, role, clinic_id, login_lookup, password_hash, password_must_change, created_at)
+           values ($1, $2, $3, $4, $5, $6, true, $7)`,
+          [id, input.realm, input.role, input.clinicId ?? null, lookup, hash, this.clock.now()],
+        );
+        // Failures recorded against this name before the account existed must not carry over.
+        await client.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(lookup)]);
+        await this.record(actor, 'users.create', id, {}, `role:${input.role}`);
+      });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new AccessError('ACCESS.USER_EXISTS');
       throw error;
     }
-    // Failures recorded against this name before the account existed must not carry over.
-    await this.pool.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(lookup)]);
-    await this.record(actor, 'users.create', id, {}, `role:${input.role}`);
     return { user: await this.get(id), oneTimePassword: password };
   }
 
@@ -111,50 +135,85 @@ export class UserAdminService {
   }
 
   async disable(userId: string, actor: Actor): Promise<UserView> {
-    return this.change(userId, actor, 'users.disable', 'user_disabled', 'update access.users set disabled_at = coalesce(disabled_at, $2) where id = $1', undefined, [this.clock.now()]);
+    return this.change(userId, actor, 'users.disable', { endSessions: 'user_disabled', statement: 'update access.users set disabled_at = coalesce(disabled_at, $2) where id = $1', params: [this.clock.now()] });
   }
 
+  /**
+   * Through the API, refused while the password is a one-time password support handed out that the
+   * user has not replaced yet (see `change`). The CLI may: an engineer is a second person.
+   */
   async resetMfa(userId: string, actor: Actor): Promise<UserView> {
-    return this.change(userId, actor, 'users.reset_mfa', 'mfa_reset', 'update access.users set totp_secret = null, totp_pending_secret = null, totp_enrolled_at = null where id = $1', async (client) => {
-      await client.query('delete from access.recovery_codes where user_id = $1', [userId]);
-      await client.query('delete from access.totp_used_steps where user_id = $1', [userId]);
+    return this.change(userId, actor, 'users.reset_mfa', {
+      endSessions: 'mfa_reset',
+      statement: 'update access.users set totp_secret = null, totp_pending_secret = null, totp_enrolled_at = null where id = $1',
+      refuse: (user) => (user.password_must_change && user.totp_secret !== null ? 'password_reset_pending' : undefined),
+      extra: async (client) => {
+        await client.query('delete from access.recovery_codes where user_id = $1', [userId]);
+        await client.query('delete from access.totp_used_steps where user_id = $1', [userId]);
+      },
     });
   }
 
   async unlock(userId: string, actor: Actor): Promise<UserView> {
-    const view = await this.change(userId, actor, 'users.unlock', undefined, 'update access.users set failed_attempts = 0, locked_until = null where id = $1');
-    const { rows } = await this.pool.query<{ login_lookup: string }>('select login_lookup from access.users where id = $1', [userId]);
-    await this.pool.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(rows[0].login_lookup)]);
-    return view;
+    return this.change(userId, actor, 'users.unlock', {
+      statement: 'update access.users set failed_attempts = 0, locked_until = null where id = $1',
+      extra: async (client, user) => void (await client.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(user.login_lookup)])),
+    });
   }
 
   async changeRole(userId: string, role: Role, actor: Actor): Promise<UserView> {
     const current = await this.get(userId);
     if (!isRole(role) || !roleBelongsTo(role, current.realm)) throw new AccessError('ACCESS.INVALID_USER', 'role outside realm');
     await this.assertMayManage(actor, role, 'users.change_role', userId);
-    return this.change(userId, actor, 'users.change_role', 'role_changed', 'update access.users set role = $2, role_version = role_version + 1 where id = $1', undefined, [role], `role:${role}`);
+    return this.change(userId, actor, 'users.change_role', {
+      endSessions: 'role_changed', statement: 'update access.users set role = $2, role_version = role_version + 1 where id = $1', params: [role], reason: `role:${role}`,
+    });
   }
 
+  /**
+   * Through the API, refused while the user has a password of their own but no second factor yet
+   * (after an MFA reset, before they enrol again): the one-time password would be the only factor,
+   * and support would hold it. A new account (its one-time password never replaced) may get a fresh one.
+   */
   async resetPassword(userId: string, actor: Actor): Promise<{ user: UserView; oneTimePassword: string }> {
     const password = oneTimePassword();
     const hash = await this.hasher.hash(password);
-    const user = await this.change(userId, actor, 'users.reset_password', 'password_reset', 'update access.users set password_hash = $2, password_must_change = true where id = $1', undefined, [hash]);
+    const user = await this.change(userId, actor, 'users.reset_password', {
+      endSessions: 'password_reset',
+      statement: 'update access.users set password_hash = $2, password_must_change = true where id = $1',
+      params: [hash],
+      refuse: (row) => (row.totp_secret === null && !row.password_must_change ? 'mfa_reset_pending' : undefined),
+    });
     return { user, oneTimePassword: password };
   }
 
-  private async change(
-    userId: string, actor: Actor, action: string, endSessions: Parameters<SessionService['revokeAllForUser']>[1] | undefined,
-    statement: string, extra?: (client: pg.PoolClient) => Promise<void>, params: unknown[] = [], reason?: string,
-  ): Promise<UserView> {
+  /**
+   * One transaction, the user's row locked first:
+   * - `refuse` may name a reason to refuse, from the locked row. Resetting one factor while the other
+   *   waits for the user to renew it would leave support holding every factor of the account, so the
+   *   API refuses (409, audited as denied) and leaves it to the user's own renewal or to an engineer
+   *   at the CLI, a second person.
+   * - The audit row is written before the commit: a change whose audit row cannot be written is
+   *   rolled back, never left unaudited.
+   */
+  private async change(userId: string, actor: Actor, action: string, spec: ChangeSpec): Promise<UserView> {
     const target = await this.get(userId);
     await this.assertMayManage(actor, target.role, action, userId);
-    let ended = 0;
     await inTransaction(this.pool, async (client) => {
-      await client.query(statement, [userId, ...params]);
-      await extra?.(client);
-      if (endSessions) ended = await this.sessions.revokeAllForUser(userId, endSessions, client);
+      const { rows: [user] } = await client.query<LockedUser>('select role, login_lookup, password_must_change, totp_secret from access.users where id = $1 for update', [userId]);
+      if (!user) throw new AccessError('ACCESS.USER_NOT_FOUND');
+      // A role change may have landed since the check above.
+      if (user.role !== target.role) await this.assertMayManage(actor, user.role, action, userId);
+      const refused = actor.realm === 'cli' ? undefined : spec.refuse?.(user);
+      if (refused) {
+        await this.audit.record({ ...actor, action, resourceType: 'user', resourceId: userId, outcome: 'denied', status: 409, reason: refused });
+        throw new AccessError('ACCESS.OTHER_FACTOR_PENDING', refused);
+      }
+      await client.query(spec.statement, [userId, ...(spec.params ?? [])]);
+      await spec.extra?.(client, user);
+      const ended = spec.endSessions ? await this.sessions.revokeAllForUser(userId, spec.endSessions, client) : 0;
+      await this.record(actor, action, userId, { sessionsEnded: ended }, spec.reason);
     });
-    await this.record(actor, action, userId, { sessionsEnded: ended }, reason);
     return this.get(userId);
   }
 

@@ -89,9 +89,11 @@ export class AccountService {
       const { rows: [old] } = await client.query<{ absolute_expires_at: Date }>('select absolute_expires_at from access.sessions where id = $1', [subject.sessionId]);
       await this.sessions.revokeAllForUser(user.id, 'password_changed', client);
       const session = await this.sessions.open(client, user, { mfa: subject.mfa, notAfter: old?.absolute_expires_at });
-      return this.sessionTokens.issue(client, user, session, now);
+      const tokens = await this.sessionTokens.issue(client, user, session, now);
+      // Before the commit: a change whose audit row cannot be written is rolled back.
+      await this.audit.record({ ...base, outcome: 'granted', status: 200, params: { newSessionId: tokens.sessionId } });
+      return tokens;
     });
-    await this.audit.record({ ...base, outcome: 'granted', status: 200, params: { newSessionId: issued.sessionId } });
     return issued;
   }
 
@@ -102,8 +104,12 @@ export class AccountService {
       await this.audit.record({ ...base, outcome: 'denied', status: 403, reason: 'role_not_allowed' });
       throw new AccessError('ACCESS.BREAK_GLASS_NOT_ALLOWED');
     }
-    const until = await this.sessions.grantBreakGlass(subject.sessionId, reason, ticket);
-    await this.audit.record({ ...base, outcome: 'granted', status: 200 });
+    // The audit row before the commit: break-glass access that cannot be audited is not granted.
+    const until = await inTransaction(this.pool, async (client) => {
+      const granted = await this.sessions.grantBreakGlass(subject.sessionId, reason, ticket, client);
+      await this.audit.record({ ...base, outcome: 'granted', status: 200 });
+      return granted;
+    });
     return { until: until.toISOString() };
   }
 }

@@ -139,9 +139,9 @@ export class SessionService {
     return rowCount ?? 0;
   }
 
-  async grantBreakGlass(sessionId: string, reason: string, ticket: string): Promise<Date> {
+  async grantBreakGlass(sessionId: string, reason: string, ticket: string, client: Queryable = this.pool): Promise<Date> {
     const until = new Date(this.clock.now().getTime() + this.config.breakGlassSeconds * 1000);
-    await this.pool.query(
+    await client.query(
       `update access.sessions set break_glass_until = least($2::timestamptz, absolute_expires_at), break_glass_reason = $3, break_glass_ticket = $4
        where id = $1 and revoked_at is null`,
       [sessionId, until, reason, ticket],

@@ -1,0 +1,173 @@
+import { AuditService, type AuditRecord } from '@ortholedger/access';
+import { AccessHarness, bearer, type SignedIn, type TestUser } from './support/access-harness';
+
+const REVOKE_APPEND = 'revoke execute on function access.append_audit_events from ortholedger_app';
+const GRANT_APPEND = 'grant execute on function access.append_audit_events to ortholedger_app';
+const ENGINEER = { realm: 'cli', role: 'engineer' } as const;
+
+/*
+ * Support resets a forgotten password or a lost second factor, one at a time. Resetting both would
+ * leave support holding every factor of a dentist's account (and its patients): the API refuses the
+ * second reset until the user has renewed the first, and leaves a full recovery to an engineer at
+ * the CLI, a second person. And no account change commits without its audit row.
+ */
+describe('factor resets through the admin API, and account changes that cannot be audited', () => {
+  let h: AccessHarness;
+  let support: SignedIn;
+  let supportId: string;
+
+  beforeAll(async () => {
+    h = await AccessHarness.start();
+    const user = await h.createUser('backoffice', 'support');
+    supportId = user.id;
+    support = await h.signIn(user);
+  });
+  afterAll(async () => h?.stop());
+
+  const asSupport = (userId: string, route: string) => h.admin.inject({ method: 'POST', url: `/admin/users/${userId}/${route}`, headers: bearer(support.accessToken) });
+  const credentials = async (userId: string) => {
+    const { rows: [row] } = await h.db.pools.owner.query(
+      'select password_hash, password_must_change, totp_secret, credential_version, disabled_at, role from access.users where id = $1',
+      [userId],
+    );
+    return row;
+  };
+  const dentist = async (): Promise<TestUser> => {
+    const user = await h.createUser('clinic', 'dentist', await h.clinicId());
+    await h.signIn(user); // own password, own TOTP
+    return user;
+  };
+  const expectRefused = async (res: { statusCode: number; json(): any }, userId: string, action: string, reason: string) => {
+    expect(res.statusCode).toBe(409);
+    const { correlationId, ...body } = res.json();
+    expect(body).toEqual({ code: 'ACCESS.OTHER_FACTOR_PENDING', message: 'The other sign-in factor was reset and the user has not renewed it yet' });
+    const rows = await h.auditRows('resource_id = $1 and action = $2 and outcome = $3', [userId, action, 'denied']);
+    expect(rows.map((r) => [r.actor_id, r.status, r.reason])).toEqual([[supportId, 409, reason]]);
+  };
+
+  it('after a password reset, support cannot reset the MFA until the user has replaced the one-time password', async () => {
+    const user = await dentist();
+    const reset = await asSupport(user.id, 'reset-password');
+    expect(reset.statusCode).toBe(200);
+    const before = await credentials(user.id);
+
+    await expectRefused(await asSupport(user.id, 'reset-mfa'), user.id, 'users.reset_mfa', 'password_reset_pending');
+    expect(await credentials(user.id)).toEqual(before); // the TOTP seed is still the user's
+
+    // The user signs in with the one-time password and their own TOTP, and sets a password: now it may.
+    user.password = reset.json().oneTimePassword;
+    await h.signIn(user);
+    expect((await credentials(user.id)).password_must_change).toBe(false);
+    expect((await asSupport(user.id, 'reset-mfa')).statusCode).toBe(200);
+  });
+
+  it('after an MFA reset, support cannot reset the password until the user has enrolled a second factor again', async () => {
+    const user = await dentist();
+    expect((await asSupport(user.id, 'reset-mfa')).statusCode).toBe(200);
+    const before = await credentials(user.id);
+    expect(before.totp_secret).toBeNull();
+
+    const refused = await asSupport(user.id, 'reset-password');
+    await expectRefused(refused, user.id, 'users.reset_password', 'mfa_reset_pending');
+    expect(refused.body).not.toContain('oneTimePassword');
+    expect(await credentials(user.id)).toEqual(before); // the password is still the user's own
+
+    // The user signs in with their own password and enrols a new TOTP: now it may.
+    await h.signIn(user, { changePassword: false });
+    expect((await asSupport(user.id, 'reset-password')).statusCode).toBe(200);
+  });
+
+  it('both resets at once: the user row orders them, and exactly one goes through', async () => {
+    for (let round = 0; round < 3; round++) {
+      const user = await dentist();
+      const [password, mfa] = await Promise.all([asSupport(user.id, 'reset-password'), asSupport(user.id, 'reset-mfa')]);
+      expect([password.statusCode, mfa.statusCode].sort()).toEqual([200, 409]);
+      const after = await credentials(user.id);
+      // Never both: a one-time password support saw, and no second factor of the user's.
+      expect(after.password_must_change && after.totp_secret === null).toBe(false);
+    }
+  });
+
+  it('a new account that never signed in may get a fresh one-time password; an engineer at the CLI may reset both factors', async () => {
+    const fresh = await h.createUser('clinic', 'dentist', await h.clinicId());
+    expect((await asSupport(fresh.id, 'reset-password')).statusCode).toBe(200);
+
+    const user = await dentist();
+    await h.identity.users.resetPassword(user.id, ENGINEER);
+    await h.identity.users.resetMfa(user.id, ENGINEER);
+    const after = await credentials(user.id);
+    expect([after.password_must_change, after.totp_secret]).toEqual([true, null]);
+    const rows = await h.auditRows("resource_id = $1 and realm = 'cli' and outcome = 'granted' and action like 'users.reset%'", [user.id]);
+    expect(rows.map((r) => r.action)).toEqual(['users.reset_password', 'users.reset_mfa']);
+  });
+
+  it('an account change whose audit row cannot be written is rolled back: nothing changes, no session ends', async () => {
+    const user = await dentist();
+    const session = await h.signIn(user, { changePassword: false });
+    const clinicsBefore = (await h.db.pools.owner.query('select count(*)::int as n from access.clinics')).rows[0].n;
+    const before = await credentials(user.id);
+    const actor = { realm: 'backoffice', actorId: supportId, role: 'support' };
+    const admin = await h.db.admin();
+    await admin.query(REVOKE_APPEND);
+    try {
+      const users = h.identity.users;
+      for (const change of [
+        () => users.resetPassword(user.id, actor),
+        () => users.resetMfa(user.id, actor),
+        () => users.disable(user.id, actor),
+        () => users.changeRole(user.id, 'orthodontist', actor),
+        () => users.unlock(user.id, actor),
+        () => users.createUser({ realm: 'clinic', role: 'dentist', email: 'unaudited@example.test', clinicId: user.clinicId }, actor),
+        () => users.createClinic('Unaudited clinic', actor),
+      ]) {
+        await expect(change()).rejects.toMatchObject({ code: 'AUDIT.UNAVAILABLE' });
+      }
+    } finally {
+      await admin.query(GRANT_APPEND);
+      await admin.end();
+    }
+    expect(await credentials(user.id)).toEqual(before);
+    expect(await users_named('unaudited@example.test')).toBe(0);
+    expect((await h.db.pools.owner.query('select count(*)::int as n from access.clinics')).rows[0].n).toBe(clinicsBefore);
+    const { rowCount } = await h.db.pools.owner.query('select 1 from access.sessions where id = $1 and revoked_at is null', [session.sessionId]);
+    expect(rowCount).toBe(1);
+  });
+
+  it("the user's own password change and break-glass are rolled back when their audit row fails: 503, and nothing took effect", async () => {
+    const user = await dentist();
+    const session = await h.signIn(user, { changePassword: false });
+    const coordinator = await h.signIn(await h.createUser('backoffice', 'case_coordinator'));
+    const before = await credentials(user.id);
+    // The guard's decision row goes through; the handler's own row (it carries the status) fails,
+    // as it would if the audit store went down between the two.
+    const record = AuditService.prototype.record;
+    const spy = jest.spyOn(AuditService.prototype, 'record').mockImplementation(function (this: AuditService, r: AuditRecord) {
+      if ((r.action === 'auth.password_change' || r.action === 'auth.break_glass') && r.outcome === 'granted' && r.status === 200) {
+        return Promise.reject(Object.assign(new Error('audit write failed'), { code: 'AUDIT.UNAVAILABLE' }));
+      }
+      return record.call(this, r);
+    });
+    try {
+      const changed = await h.clinic.inject({
+        method: 'POST', url: '/auth/password', headers: bearer(session.accessToken),
+        payload: { currentPassword: user.password, newPassword: 'an unaudited new passphrase 1' },
+      });
+      expect(changed.statusCode).toBeGreaterThanOrEqual(500);
+      const glass = await h.admin.inject({ method: 'POST', url: '/auth/break-glass', headers: bearer(coordinator.accessToken), payload: { reason: 'patient_safety', ticket: 'INC-7' } });
+      expect(glass.statusCode).toBeGreaterThanOrEqual(500);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await credentials(user.id)).toEqual(before);
+    const { rows: [live] } = await h.db.pools.owner.query('select revoked_at from access.sessions where id = $1', [session.sessionId]);
+    expect(live.revoked_at).toBeNull();
+    const { rows: [glassRow] } = await h.db.pools.owner.query('select break_glass_until from access.sessions where id = $1', [coordinator.sessionId]);
+    expect(glassRow.break_glass_until).toBeNull();
+  });
+
+  async function users_named(email: string): Promise<number> {
+    const lookup = h.identity.keyring.lookup('login', `clinic:${email}`);
+    const { rows } = await h.db.pools.owner.query('select count(*)::int as n from access.users where login_lookup = $1', [lookup]);
+    return rows[0].n;
+  }
+});
