@@ -11,16 +11,17 @@ const ENGINEER = { realm: 'cli', role: 'engineer' } as const;
  * second reset until the user has renewed the first, and leaves a full recovery to an engineer at
  * the CLI, a second person. And no account change commits without its audit row.
  */
-describe('factor resets through the admin API, and account changes that cannot be audited', () => {
+describe('one-time passwords, factor resets through the admin API, and account changes that cannot be audited', () => {
   let h: AccessHarness;
   let support: SignedIn;
+  let supportUser: TestUser;
   let supportId: string;
 
   beforeAll(async () => {
     h = await AccessHarness.start();
-    const user = await h.createUser('backoffice', 'support');
-    supportId = user.id;
-    support = await h.signIn(user);
+    supportUser = await h.createUser('backoffice', 'support');
+    supportId = supportUser.id;
+    support = await h.signIn(supportUser);
   });
   afterAll(async () => h?.stop());
 
@@ -163,6 +164,42 @@ describe('factor resets through the admin API, and account changes that cannot b
     expect(live.revoked_at).toBeNull();
     const { rows: [glassRow] } = await h.db.pools.owner.query('select break_glass_until from access.sessions where id = $1', [coordinator.sessionId]);
     expect(glassRow.break_glass_until).toBeNull();
+  });
+
+  it('a one-time password expires (ONE_TIME_PASSWORD_TTL_SECONDS, 72 h by default): refused after the password checked, not counted as a guess; a fresh one works', async () => {
+    const login = (user: TestUser, password = user.password) => h.clinic.inject({ method: 'POST', url: '/auth/login', payload: { email: user.email, password } });
+    const user = await h.createUser('clinic', 'dentist', await h.clinicId());
+    h.clock.advance(72 * 3600 * 1000 - 60_000);
+    expect((await login(user)).statusCode).toBe(200); // a minute left
+    h.clock.advance(60_000);
+    for (let i = 0; i < 6; i++) {
+      const expired = await login(user);
+      expect(expired.statusCode).toBe(401);
+      const { correlationId, ...body } = expired.json();
+      expect(body).toEqual({ code: 'AUTH.ONE_TIME_PASSWORD_EXPIRED', message: 'The one-time password has expired; ask support for a new one' });
+    }
+    // A wrong password is told nothing about the expiry.
+    expect((await login(user, 'not-the-password-at-all')).json().code).toBe('AUTH.INVALID_CREDENTIALS');
+    const { rows: [row] } = await h.db.pools.owner.query('select failed_attempts, locked_until from access.users where id = $1', [user.id]);
+    expect(row).toEqual({ failed_attempts: 1, locked_until: null }); // the six right-but-expired ones were not guesses
+    expect((await h.auditRows("resource_id is null and actor_id = $1 and reason = 'one_time_password_expired'", [user.id])).length).toBe(6);
+
+    // Support (signed in again: the clock moved past their session) hands out a fresh one (a new
+    // account may get one): it works, and the user's own password never expires.
+    support = await h.signIn(supportUser, { changePassword: false });
+    const reset = await asSupport(user.id, 'reset-password');
+    expect(reset.statusCode).toBe(200);
+    user.password = reset.json().oneTimePassword;
+    await h.signIn(user);
+    expect((await credentials(user.id)).password_must_change).toBe(false);
+    h.clock.advance(365 * 24 * 3600 * 1000);
+    expect((await login(user)).statusCode).toBe(200);
+
+    // A reset's one-time password expires too.
+    support = await h.signIn(supportUser, { changePassword: false });
+    const again = await asSupport(user.id, 'reset-password');
+    h.clock.advance(72 * 3600 * 1000);
+    expect((await login(user, again.json().oneTimePassword)).json().code).toBe('AUTH.ONE_TIME_PASSWORD_EXPIRED');
   });
 
   async function users_named(email: string): Promise<number> {

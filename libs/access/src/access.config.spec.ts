@@ -10,6 +10,8 @@ describe('access configuration', () => {
     expect(c.keys.clinic).toEqual({ privateKeyFile: '/data/keys/jwt-clinic.pem', provided: false });
     expect(c.networks.backoffice).toEqual(['0.0.0.0/0', '::/0']);
     expect(c.hours.clinic).toBeUndefined();
+    expect(c.oneTimePasswordSeconds).toBe(72 * 3600);
+    expect(loadAccessConfig({ ONE_TIME_PASSWORD_TTL_SECONDS: '86400' }, '/data').oneTimePasswordSeconds).toBe(86400);
   });
 
   it('production requires key files from the environment', () => {
@@ -28,5 +30,6 @@ describe('access configuration', () => {
     expect(() => loadAccessConfig({ LOGIN_LOCKOUT_AFTER_FAILURES: '100' }, '/d')).toThrow(/LOCKOUT/);
     expect(() => loadAccessConfig({ ACCESS_NETWORKS_CLINIC: '10.0.0.0/99' }, '/d')).toThrow(/ACCESS_NETWORKS_CLINIC/);
     expect(() => loadAccessConfig({ ACCESS_HOURS_BACKOFFICE: 'whenever' }, '/d')).toThrow(/ACCESS_HOURS_BACKOFFICE/);
+    for (const ttl of ['60', '2592001', '3d']) expect(() => loadAccessConfig({ ONE_TIME_PASSWORD_TTL_SECONDS: ttl }, '/d')).toThrow(/ONE_TIME_PASSWORD_TTL_SECONDS/);
   });
 });

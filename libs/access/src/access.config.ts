@@ -32,6 +32,8 @@ export interface AccessConfig {
   readonly idleTimeoutSeconds: number;
   readonly absoluteTimeoutSeconds: number;
   readonly breakGlassSeconds: number;
+  /** How long a one-time password (a new account's, or support's reset) may be used for the first sign-in. */
+  readonly oneTimePasswordSeconds: number;
   /** Consecutive failures per login name before each further try is delayed (429). */
   readonly throttleAfterFailures: number;
   /** Consecutive failures that lock an existing account until support unlocks it (< 100, the bound). */
@@ -107,6 +109,7 @@ export function loadAccessConfig(env: Env = process.env, dataDir = path.resolve(
     idleTimeoutSeconds,
     absoluteTimeoutSeconds,
     breakGlassSeconds: seconds(env, 'BREAK_GLASS_TTL_SECONDS', 30 * 60, 60, 4 * 3600),
+    oneTimePasswordSeconds: seconds(env, 'ONE_TIME_PASSWORD_TTL_SECONDS', 72 * 3600, 600, 30 * 24 * 3600),
     throttleAfterFailures: seconds(env, 'LOGIN_THROTTLE_AFTER_FAILURES', 5, 1, 50),
     lockoutAfterFailures,
     ipFailuresPerWindow: seconds(env, 'LOGIN_IP_FAILURES_PER_WINDOW', 100, 5, 100000),

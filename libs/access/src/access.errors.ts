@@ -14,6 +14,7 @@ export const ACCESS_ERRORS = {
   'AUTH.MFA_NOT_ENROLLED': ['conflict', 'Enrol a second factor first'],
   'AUTH.WEAK_PASSWORD': ['validation', 'The new password does not meet the policy'],
   'AUTH.PASSWORD_CHANGE_REQUIRED': ['forbidden', 'Change the one-time password first'],
+  'AUTH.ONE_TIME_PASSWORD_EXPIRED': ['unauthenticated', 'The one-time password has expired; ask support for a new one'],
   'ACCESS.DENIED': ['forbidden', 'Access denied'],
   'ACCESS.BREAK_GLASS_NOT_ALLOWED': ['forbidden', 'Break-glass access is not available for this role'],
   'ACCESS.USER_NOT_FOUND': ['not_found', 'User not found'],

@@ -93,7 +93,7 @@ export async function createIdentityServices(runtime: AccessRuntime, options: Ac
     { networks: config.networks, windows: config.hours },
     careTeam,
   );
-  const users = new UserAdminService(pool, clock, keyring, hasher, sessions, audit);
+  const users = new UserAdminService(pool, clock, keyring, hasher, sessions, audit, config.oneTimePasswordSeconds);
   return { config, clock, pool, keyring, hasher, sessions, auditStore, audit, users, careTeam, policy };
 }
 

@@ -72,7 +72,13 @@ export class UserAdminService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    /** Lifetime of the one-time passwords this service hands out. */
+    private readonly oneTimePasswordSeconds: number,
   ) {}
+
+  private oneTimePasswordExpiry(): Date {
+    return new Date(this.clock.now().getTime() + this.oneTimePasswordSeconds * 1000);
+  }
 
   async createClinic(displayName: string, actor: Actor, id: string = randomUUID()): Promise<string> {
     if (!isUuid(id) || displayName.trim().length === 0 || displayName.length > 200) throw new AccessError('ACCESS.INVALID_USER', 'clinic');
@@ -98,9 +104,9 @@ export class UserAdminService {
     try {
       await inTransaction(this.pool, async (client) => {
         await client.query(
-          `insert into access.users (id, realm, role, clinic_id, login_lookup, password_hash, password_must_change, created_at)
-           values ($1, $2, $3, $4, $5, $6, true, $7)`,
-          [id, input.realm, input.role, input.clinicId ?? null, lookup, hash, this.clock.now()],
+          `insert into access.users (id, realm, role, clinic_id, login_lookup, password_hash, password_must_change, password_expires_at, created_at)
+           values ($1, $2, $3, $4, $5, $6, true, $7, $8)`,
+          [id, input.realm, input.role, input.clinicId ?? null, lookup, hash, this.oneTimePasswordExpiry(), this.clock.now()],
         );
         // Failures recorded against this name before the account existed must not carry over.
         await client.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(lookup)]);
@@ -180,8 +186,8 @@ export class UserAdminService {
     const hash = await this.hasher.hash(password);
     const user = await this.change(userId, actor, 'users.reset_password', {
       endSessions: 'password_reset',
-      statement: 'update access.users set password_hash = $2, password_must_change = true where id = $1',
-      params: [hash],
+      statement: 'update access.users set password_hash = $2, password_must_change = true, password_expires_at = $3 where id = $1',
+      params: [hash, this.oneTimePasswordExpiry()],
       refuse: (row) => (row.totp_secret === null && !row.password_must_change ? 'mfa_reset_pending' : undefined),
     });
     return { user, oneTimePassword: password };

@@ -8,6 +8,8 @@ export interface UserRecord {
   readonly loginLookup: string;
   readonly passwordHash: string;
   readonly passwordMustChange: boolean;
+  /** Set while the password is a one-time password: after it, the password no longer signs in. */
+  readonly passwordExpiresAt?: Date;
   readonly totpSecret?: Buffer;
   readonly totpPendingSecret?: Buffer;
   readonly failedAttempts: number;
@@ -57,6 +59,7 @@ export function userFromRow(r: Record<string, any>): UserRecord {
     loginLookup: r.login_lookup,
     passwordHash: r.password_hash,
     passwordMustChange: r.password_must_change,
+    passwordExpiresAt: r.password_expires_at ?? undefined,
     totpSecret: r.totp_secret ?? undefined,
     totpPendingSecret: r.totp_pending_secret ?? undefined,
     failedAttempts: r.failed_attempts,

@@ -66,6 +66,14 @@ export class LoginService {
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     // Not reserved: locked, or as many failures in flight as the lock-out allows.
     const refusal = !user ? 'unknown_login' : !passwordOk ? 'bad_password' : user.disabledAt ? 'disabled' : !reserved ? 'locked' : undefined;
+    // Only after the password verified: the caller knows it, so telling them it expired reveals nothing.
+    if (!refusal && user!.passwordExpiresAt && user!.passwordExpiresAt.getTime() <= this.clock.now().getTime()) {
+      // The right password: not a guess, so not counted towards a lock-out.
+      await this.attemptSucceeded(user!.id);
+      await this.throttle.succeeded(reservation);
+      await this.audit.record({ ...base, actorId: user!.id, role: user!.role, outcome: 'denied', status: 401, reason: 'one_time_password_expired' });
+      throw new AccessError('AUTH.ONE_TIME_PASSWORD_EXPIRED');
+    }
 
     if (refusal) {
       // The throttle's reservation stays counted as the failure.

@@ -84,7 +84,7 @@ export class AccountService {
     const passwordHash = await this.hasher.hash(next);
     const now = this.clock.now();
     const issued = await inTransaction(this.pool, async (client) => {
-      await client.query('update access.users set password_hash = $2, password_must_change = false, failed_attempts = 0 where id = $1', [user.id, passwordHash]);
+      await client.query('update access.users set password_hash = $2, password_must_change = false, password_expires_at = null, failed_attempts = 0 where id = $1', [user.id, passwordHash]);
       // The new session ends when the old one would have: a password change does not restart the absolute lifetime.
       const { rows: [old] } = await client.query<{ absolute_expires_at: Date }>('select absolute_expires_at from access.sessions where id = $1', [subject.sessionId]);
       await this.sessions.revokeAllForUser(user.id, 'password_changed', client);
