@@ -1,5 +1,6 @@
 import {
   DecryptCommand,
+  DescribeKeyCommand,
   GenerateDataKeyCommand,
   ReEncryptCommand,
 } from '@aws-sdk/client-kms';
@@ -89,6 +90,41 @@ describe('AwsKmsKeyProvider (aws-sdk-client-mock)', () => {
     }
     expect(kms.mock.commandCalls(DecryptCommand)).toHaveLength(0);
     expect(kms.mock.commandCalls(ReEncryptCommand)).toHaveLength(0);
+  });
+
+  it('a foreign key ARN costs one DescribeKey per interval, not one per read; once the alias points to it, it is trusted', async () => {
+    kms.addKey(KEY_ARN_2);
+    let now = 1_000_000;
+    const kmsProvider = new AwsKmsKeyProvider({ keyId: KEY_ALIAS, client: kms.client, untrustedTtlMs: 10_000, now: () => now });
+    const key = await kmsProvider.generateDataKey(ctx);
+    kms.mock.resetHistory();
+    for (let i = 0; i < 20; i++) await expect(kmsProvider.decryptDataKey(key.wrapped, ctx, KEY_ARN_2)).rejects.toBeInstanceOf(KeyRefNotTrusted);
+    expect(kms.mock.commandCalls(DescribeKeyCommand)).toHaveLength(1);
+    // Other foreign ARNs are asked about once each, and forgotten after the interval.
+    const third = KEY_ARN_2.replace(/key\/.*$/, 'key/00000000-0000-4000-8000-000000000003');
+    for (let i = 0; i < 5; i++) await expect(kmsProvider.decryptDataKey(key.wrapped, ctx, third)).rejects.toBeInstanceOf(KeyRefNotTrusted);
+    expect(kms.mock.commandCalls(DescribeKeyCommand)).toHaveLength(2);
+    now += 10_000;
+    // The alias moved meanwhile: the next read asks again and trusts the key (its blob still opens only under its own key).
+    kms.moveAlias(KEY_ALIAS, KEY_ARN_2);
+    await expect(kmsProvider.decryptDataKey(key.wrapped, ctx, KEY_ARN_2)).rejects.toBeInstanceOf(KeyUnwrapFailed);
+    expect(kms.mock.commandCalls(DescribeKeyCommand)).toHaveLength(3);
+    const moved = await kmsProvider.generateDataKey(ctx);
+    expect(moved.keyRef).toBe(KEY_ARN_2);
+    expect(await kmsProvider.decryptDataKey(moved.wrapped, ctx, KEY_ARN_2)).toHaveLength(32);
+    kms.moveAlias(KEY_ALIAS, KEY_ARN);
+  });
+
+  it('a DescribeKey that fails is not remembered as a refusal: the next read asks again', async () => {
+    kms.addKey(KEY_ARN_2);
+    const kmsProvider = new AwsKmsKeyProvider({ keyId: KEY_ALIAS, client: kms.client, maxAttempts: 1 });
+    const key = await kmsProvider.generateDataKey(ctx);
+    kms.mock.on(DescribeKeyCommand).rejects(awsError('KMSInternalException', 500));
+    await expect(kmsProvider.decryptDataKey(key.wrapped, ctx, KEY_ARN_2)).rejects.toBeInstanceOf(KeyProviderUnavailable);
+    kms.healthy();
+    kms.moveAlias(KEY_ALIAS, KEY_ARN_2);
+    await expect(kmsProvider.decryptDataKey(key.wrapped, ctx, KEY_ARN_2)).rejects.toBeInstanceOf(KeyUnwrapFailed); // asked again: trusted now
+    kms.moveAlias(KEY_ALIAS, KEY_ARN);
   });
 
   it('a blob whose stored ref names another (trusted) key is an unwrap failure: the row does not match itself', async () => {

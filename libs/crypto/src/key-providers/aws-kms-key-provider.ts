@@ -24,7 +24,17 @@ export interface AwsKmsKeyProviderOptions {
   timeoutMs?: number;
   /** SDK attempts including the first (standard retry mode, backoff with jitter). */
   maxAttempts?: number;
+  /**
+   * How long a key ARN that the alias did not resolve to stays refused without asking KMS again
+   * (default 10 s): a row naming a foreign ARN costs one DescribeKey per interval, not one per read.
+   */
+  untrustedTtlMs?: number;
+  /** Milliseconds now (tests); Date.now by default. */
+  now?: () => number;
 }
+
+/** Most foreign ARNs remembered at once; the oldest is forgotten first (and costs one more DescribeKey). */
+const MAX_UNTRUSTED = 1000;
 
 /**
  * Envelope encryption with AWS KMS: data keys come from GenerateDataKey (AES_256), are unwrapped
@@ -40,6 +50,8 @@ export class AwsKmsKeyProvider implements KeyProvider {
   /** AWS_KMS_PREVIOUS_KEY_IDS, and every ARN the configured key id has resolved to in this process. */
   private readonly trusted: Set<string>;
   private refreshing?: Promise<string>;
+  /** ARNs the alias was resolved again for and did not point to, with when that answer lapses. */
+  private readonly untrusted = new Map<string, number>();
 
   constructor(private readonly options: AwsKmsKeyProviderOptions) {
     if (!options.keyId) throw new CryptoConfigError('AWS_KMS_KEY_ID is required for the aws-kms key provider');
@@ -129,13 +141,18 @@ export class AwsKmsKeyProvider implements KeyProvider {
    */
   private async trustedKey(keyRef: string, operation: string): Promise<string> {
     if (this.trusted.has(keyRef)) return keyRef;
-    if (KEY_ARN_PATTERN.test(keyRef)) {
+    const now = this.options.now ?? Date.now;
+    if (KEY_ARN_PATTERN.test(keyRef) && !((this.untrusted.get(keyRef) ?? 0) > now())) {
       // One DescribeKey for all reads that meet the new ref at once.
       this.refreshing ??= (() => {
         this.currentArn = undefined;
         return this.currentKeyRef().finally(() => (this.refreshing = undefined));
       })();
-      if ((await this.refreshing) === keyRef) return keyRef;
+      if ((await this.refreshing) === keyRef || this.trusted.has(keyRef)) return keyRef;
+      // Refused for a while without asking again. A failed DescribeKey threw above and is not remembered.
+      this.untrusted.delete(keyRef);
+      this.untrusted.set(keyRef, now() + (this.options.untrustedTtlMs ?? 10_000));
+      if (this.untrusted.size > MAX_UNTRUSTED) this.untrusted.delete(this.untrusted.keys().next().value!);
     }
     throw new KeyRefNotTrusted(operation, keyRef);
   }
