@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { positionToString, START } from '@ortholedger/event-store';
 import { catchUp, CheckpointStore, type Projection, ProjectionHost, rebuild } from '@ortholedger/read-models';
 import { projectionFixture, type ProjectionFixture, waitForVisible } from './support/projection-fixture';
 import { registered, totalEvents } from './support/writers';
@@ -222,6 +223,58 @@ describe('a stopped projection: erasures still reach it, a rebuild brings it bac
   });
 });
 
+describe('a projector error that names no event, in the middle of a batch', () => {
+  let f: ProjectionFixture;
+  const clinicId = randomUUID();
+  beforeAll(async () => {
+    f = await projectionFixture();
+  });
+  afterAll(() => f.close());
+
+  it('the batch is narrowed down to the event: everything before it is applied, the projection stops exactly before it, the others go on', async () => {
+    const patients = Array.from({ length: 41 }, () => randomUUID());
+    const faulty = patients[23];
+    for (const [i, patientId] of patients.entries()) await f.fx.store.appendToStream(`patient-${patientId}`, [registered(patientId, clinicId, 100 + i)]);
+    await waitForVisible(f.fx, await totalEvents(f.db.pools.app));
+    const streams = new Set(patients.map((p) => `patient-${p}`));
+    const events = (await f.source.read(START, 10_000)).filter((e) => streams.has(e.streamId)).map((e) => ({ streamId: e.streamId, position: positionToString(e.position) }));
+    const order = events.map((e) => e.streamId.slice('patient-'.length));
+    const before = order.slice(0, order.indexOf(faulty));
+    const after = order.slice(order.indexOf(faulty) + 1);
+
+    const directory = f.projections.find((p) => p.name === 'patient_directory')!;
+    const careTeam = f.projections.find((p) => p.name === 'care_team')!;
+    const alerts: Record<string, unknown>[] = [];
+    const warnings: Record<string, unknown>[] = [];
+    const log = { info: () => undefined, warn: (o: Record<string, unknown>) => void warnings.push(o), error: (o: Record<string, unknown>) => void alerts.push(o) };
+    const runner = await f.runner({ projections: [failingOn(directory, faulty, { armed: true }), careTeam], log, batchSize: 1000 });
+    await catchUp(runner);
+    await catchUp(runner);
+
+    const inDirectory = new Set(
+      (await sql<{ patient_id: string }>`select patient_id from read_models.patient_directory where patient_id = any(${patients}::uuid[])`.execute(f.app)).rows.map((r) => r.patient_id),
+    );
+    expect([before.every((p) => inDirectory.has(p)), inDirectory.has(faulty), after.some((p) => inDirectory.has(p))]).toEqual([true, false, false]);
+    expect(runner.failures.get('patient_directory')).toMatchObject({ code: expect.any(String) });
+    const stopped = alerts.filter((a) => a.alert === 'projection_stopped');
+    expect(stopped).toHaveLength(1);
+    const at = events[order.indexOf(faulty)];
+    expect(stopped[0]).toMatchObject({ projection: 'patient_directory', streamId: `patient-${faulty}`, revision: '0', position: at.position });
+    expect(stopped[0]).not.toHaveProperty('eventIn');
+    // The checkpoint sits on the event just before the faulty one; the care team went through them all.
+    const previous = events[order.indexOf(faulty) - 1];
+    expect(runner.checkpoint('patient_directory')).toBeUndefined(); // stopped: no longer a member
+    const { rows: [checkpoint] } = await f.db.pools.app.query(
+      `select pos_commit::text as commit, pos_prepare::text as prepare, failure_code as failure from read_models.projection_checkpoints where projection = 'patient_directory' and target = 'live'`,
+    );
+    expect([`${checkpoint.commit}/${checkpoint.prepare}`, checkpoint.failure]).toEqual([previous.position, expect.any(String)]);
+    expect(positionToString(runner.checkpoint('care_team')!.position)).toBe(events[events.length - 1].position);
+    // It took a handful of halvings, each logged, not one attempt per event.
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(patients.length)));
+  }, 60_000);
+});
+
 describe('the final drain of a swap (a step inside the caller\'s transaction)', () => {
   let f: ProjectionFixture;
   beforeAll(async () => {
@@ -323,9 +376,9 @@ describe('a stop whose checkpoint statement fails', () => {
       // The first attempt failed; a later step of the runner (care_team still runs) records it.
       await until('the stop on the checkpoint', async () => (await failedAt()) !== null, 5_000);
       expect(recordStop.mock.calls.length).toBeGreaterThanOrEqual(2);
-      // The projector's error names no event: the alert names the first event of the batch it failed on.
+      // The projector's error names no event: the alert names the one it failed on alone.
       const stopped = alerts.find((a) => a.alert === 'projection_stopped');
-      expect(stopped).toMatchObject({ projection: 'patient_directory', streamId: `patient-${faulty}`, revision: '0', eventIn: 'batch_from' });
+      expect(stopped).toMatchObject({ projection: 'patient_directory', streamId: `patient-${faulty}`, revision: '0' });
       expect(typeof stopped!.position).toBe('string');
     } finally {
       recordStop.mockRestore();

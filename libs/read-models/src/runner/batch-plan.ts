@@ -13,11 +13,11 @@ export interface MemberPlan {
   readonly lastEventAt: Date | null;
   readonly poison?: Error & { code?: string };
   /**
-   * The event the projection stopped before. For an error that names no event (a projector's SQL or
-   * code error) it is the first event of the batch this projection would have applied, and the
-   * failing event is this one or a later one of that batch (`inBatch`).
+   * The event the projection stopped before: the poison event, or for an error that names no event
+   * (a projector's SQL or code error) the one event the projector failed on alone (see
+   * ProjectionRunner.step, which narrows the batch down to it).
    */
-  readonly stoppedBefore?: { readonly streamId: string; readonly revision: bigint; readonly position: Position; readonly inBatch?: true };
+  readonly stoppedBefore?: { readonly streamId: string; readonly revision: bigint; readonly position: Position };
 }
 
 /** Index of the first event after `position` (or at it, when `inclusive`). */
@@ -41,15 +41,27 @@ export class TransientReadError extends Error {
 }
 
 /**
+ * Where an earlier attempt of the batch found this projection must stop: before the event at
+ * `position`, which `error` names (a PoisonEvent) or which the projector failed on alone.
+ */
+export interface StopAt {
+  readonly position: Position;
+  readonly error: Error;
+}
+
+/**
  * Splits a batch per projection. A decryption or decoding failure on an event a projection needs
  * stops that projection just before the event; a transient failure throws so the batch is retried.
  * `stopAt` (from an earlier attempt whose projector refused an event) cuts the plan the same way.
+ * `limit` (narrowing after a projector error that named no event) cuts it before the projection's
+ * event number `limit`, without a stop: the checkpoint moves to just before that event.
  */
 export function planMember(
   batch: PreparedBatch,
   projection: Projection,
   position: Position,
-  stopAt?: { position: Position; error: Error },
+  stopAt?: StopAt,
+  limit?: number,
 ): MemberPlan {
   const events: ProjectedEvent[] = [];
   let advanceTo: Position | undefined;
@@ -63,10 +75,10 @@ export function planMember(
   for (let i = start; i < raw.length; i++) {
     const event = raw[i];
     if (i >= stop) {
-      const named = stopAt!.error instanceof PoisonEvent;
-      return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error, stoppedBefore: { streamId: event.streamId, revision: event.revision, position: event.position, ...(named ? {} : { inBatch: true as const }) } };
+      return { events, advanceTo, seen, lastEventAt, poison: stopAt!.error, stoppedBefore: { streamId: event.streamId, revision: event.revision, position: event.position } };
     }
     if (projection.handles(event)) {
+      if (limit !== undefined && events.length >= limit) return { events, advanceTo, seen, lastEventAt };
       const prepared = batch.at(i);
       let poison: Error | undefined;
       if (!prepared) poison = PoisonEvent.of(event, 'event was not decrypted');

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { comparePositions, type Position, positionToString } from '@ortholedger/event-store';
 import type { ReadModelDatabase } from '../schema/read-model.db';
 import { schemaOf, SHADOW_SCHEMA, type Target } from '../schema/tables';
-import { type MemberPlan, planMember } from './batch-plan';
+import { type MemberPlan, planMember, type StopAt } from './batch-plan';
 import { BatchReader } from './batch-reader';
 import { type Checkpoint, CheckpointStore, samePosition } from './checkpoint-store';
 import { erasedAmong, sweepErasuresMany } from './erasure-sweep';
@@ -65,7 +65,7 @@ class Fenced extends Error {
 }
 
 class MemberFailed extends Error {
-  constructor(readonly projection: string, readonly error: unknown, readonly at: Position) {
+  constructor(readonly projection: string, readonly error: unknown) {
     super(`projector ${projection} failed`);
   }
 }
@@ -163,9 +163,14 @@ export class ProjectionRunner {
     const raw = batch.raw;
     // A full batch: read and decrypt the next one while this one commits.
     if (raw.length >= this.batchSize && !within) this.reader.prefetch(raw[raw.length - 1].position, members.map((m) => m.projection));
-    const stops = new Map<string, { position: Position; error: Error }>();
-    for (let attempt = 0; attempt <= members.length; attempt++) {
-      const plans = new Map(members.map((m) => [m.projection.name, planMember(batch, m.projection, m.checkpoint.position, stops.get(m.projection.name))]));
+    const stops = new Map<string, StopAt>();
+    // A projector's error that names no event (its SQL or code failed on the batch): the same batch
+    // again with that projection's events halved, until they apply (and commit, so it gets that far)
+    // or the one event it fails on alone is found, which it then stops before.
+    const limits = new Map<string, number>();
+    const attempts = members.length * (Math.ceil(Math.log2(this.batchSize + 1)) + 2);
+    for (let attempt = 0; attempt <= attempts; attempt++) {
+      const plans = new Map(members.map((m) => [m.projection.name, planMember(batch, m.projection, m.checkpoint.position, stops.get(m.projection.name), limits.get(m.projection.name))]));
       const poisoned = [...plans.values()].find((p) => p.poison);
       if (within && poisoned) throw poisoned.poison; // a swap never goes ahead with a stopped projection
       try {
@@ -181,9 +186,19 @@ export class ProjectionRunner {
           return { read: raw.length, applied: 0, caughtUp: false };
         }
         if (error instanceof MemberFailed && !isTransient(error.error)) {
-          const poison = error.error instanceof PoisonEvent ? error.error : (error.error as Error);
-          stops.set(error.projection, { position: error.error instanceof PoisonEvent ? error.error.position : error.at, error: poison });
-          continue; // redo the batch: that projection stops before the event, the others go on
+          // Redo the batch: that projection stops before the event (or tries fewer), the others go on.
+          if (error.error instanceof PoisonEvent) {
+            stops.set(error.projection, { position: error.error.position, error: error.error });
+            continue;
+          }
+          const tried = plans.get(error.projection)!.events;
+          if (tried.length > 1) {
+            limits.set(error.projection, Math.floor(tried.length / 2));
+            this.log.warn({ projection: error.projection, events: tried.length, ...describeError(error.error) }, 'projector failed on a batch; trying its first half to find the event');
+          } else {
+            stops.set(error.projection, { position: tried[0].position, error: error.error as Error });
+          }
+          continue;
         }
         throw error instanceof MemberFailed ? error.error : error;
       }
@@ -192,7 +207,8 @@ export class ProjectionRunner {
         applied += plan.events.length;
         if (plan.poison) await this.fail(name, plan);
       }
-      return { read: raw.length, applied, caughtUp: raw.length < this.batchSize };
+      // A projection that applied only part of the batch (narrowing) has more to do at once.
+      return { read: raw.length, applied, caughtUp: raw.length < this.batchSize && limits.size === 0 };
     }
     throw new Error('projection batch could not be applied');
   }
@@ -293,7 +309,7 @@ export class ProjectionRunner {
       if (failed.length > 0) {
         // The cause, not the "transaction is aborted" its statement left the others with.
         const cause = failed.find(({ r }) => (r as PromiseRejectedResult).reason?.code !== '25P02') ?? failed[0];
-        throw new MemberFailed(cause.name, (cause.r as PromiseRejectedResult).reason, plans.get(cause.name)!.events[0].position);
+        throw new MemberFailed(cause.name, (cause.r as PromiseRejectedResult).reason);
       }
       notice.projections.push(...applying);
       // Keys may still have been cached when an erased subject's events were decrypted: remove those rows again.
@@ -369,11 +385,10 @@ export class ProjectionRunner {
         target: this.options.target,
         code,
         // All three from one event: the poison event itself, else the event the projection stopped
-        // before (for an error that names no event, the first of the batch it failed on: eventIn batch_from).
+        // before (for an error that names no event, the one event the projector failed on alone).
         streamId: (poison ?? plan.stoppedBefore)?.streamId,
         revision: (poison ?? plan.stoppedBefore)?.revision?.toString(),
         position: poison ? positionToString(poison.position) : plan.stoppedBefore ? positionToString(plan.stoppedBefore.position) : undefined,
-        ...(!poison && plan.stoppedBefore?.inBatch ? { eventIn: 'batch_from' } : {}),
       },
       'projection stopped at an event it cannot apply; fix the cause, then restart or rebuild it',
     );
