@@ -1,8 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, ReadinessRegistry } from '@ortholedger/platform';
-import type { ReadModelServices } from '@ortholedger/read-models';
+import type { ProjectionStatus, ReadModelServices } from '@ortholedger/read-models';
 import { READ_MODELS } from './read-models.tokens';
+
+/** How long readiness reuses the projection statuses it last computed. */
+export const STATUSES_REUSED_FOR_MS = 1000;
 
 /**
  * Starts this process's projection host (it competes for each projection's lock) and loads the
@@ -11,6 +14,8 @@ import { READ_MODELS } from './read-models.tokens';
  */
 @Injectable()
 export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private recent?: { statuses: Promise<ProjectionStatus[]>; doneAt?: number };
+
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModelServices,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -31,7 +36,7 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
 
   private async details(): Promise<Record<string, unknown>> {
     const { search, host } = this.readModels;
-    const statuses = await this.readModels.statuses();
+    const statuses = await this.statuses();
     const projections = Object.fromEntries(
       statuses.map((s) => [s.projection, { state: s.state, eventsBehind: s.eventsBehind, secondsBehind: s.secondsBehind, ...(s.failure ? { failure: s.failure.code } : {}) }]),
     );
@@ -39,5 +44,24 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
     const details = { search: { ready: search.ready, lastLoadMs: search.lastLoad?.ms }, leading: host.status().leading, projections };
     if (!search.ready) throw new Error('patient search index is loading');
     return details;
+  }
+
+  /**
+   * Readiness answers anyone, without a login, as often as they ask, and the statuses cost a count
+   * over the whole log (a bounded scan of `$all` on EventStoreDB): one computation at a time, shared
+   * by every probe that arrives meanwhile, and reused for a second after it finished.
+   */
+  private statuses(): Promise<ProjectionStatus[]> {
+    const recent = this.recent;
+    if (recent && (recent.doneAt === undefined || Date.now() - recent.doneAt < STATUSES_REUSED_FOR_MS)) return recent.statuses;
+    const next: { statuses: Promise<ProjectionStatus[]>; doneAt?: number } = { statuses: this.readModels.statuses() };
+    this.recent = next;
+    next.statuses.then(
+      () => (next.doneAt = Date.now()),
+      () => {
+        if (this.recent === next) this.recent = undefined; // a failure is not reused
+      },
+    );
+    return next.statuses;
   }
 }
