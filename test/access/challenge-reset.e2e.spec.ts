@@ -47,9 +47,10 @@ describe('an MFA challenge started before a password or MFA reset cannot finish 
 
     const reset = await asSupport(`/admin/users/${user.id}/reset-password`);
     expect(reset.statusCode).toBe(200);
-    // Support holds the one-time password: the API leaves the second factor's reset to an engineer.
+    // Support holds the one-time password: the API leaves the second factor's reset to an engineer,
+    // who issues the password again (support's copy stops working) and hands it to the user.
     expect((await asSupport(`/admin/users/${user.id}/reset-mfa`)).statusCode).toBe(409);
-    await h.identity.users.resetMfa(user.id, { realm: 'cli', role: 'engineer' });
+    const recovered = await h.identity.users.resetMfa(user.id, { realm: 'cli', role: 'engineer' });
     h.clock.advance(60_000);
 
     const enrolled = await enrol(stolen.challengeToken);
@@ -65,8 +66,8 @@ describe('an MFA challenge started before a password or MFA reset cannot finish 
     const { rowCount } = await h.db.pools.owner.query('select 1 from access.sessions where user_id = $1 and revoked_at is null', [user.id]);
     expect(rowCount).toBe(0);
 
-    // The real user, with the one-time password support handed over, enrols and signs in.
-    const fresh = await login(user, reset.json().oneTimePassword);
+    // The real user, with the one-time password the engineer handed over, enrols and signs in.
+    const fresh = await login(user, recovered.oneTimePassword);
     expect(fresh.mfa).toBe('enrolment_required');
     const enrolment = await enrol(fresh.challengeToken);
     expect(enrolment.statusCode).toBe(200);

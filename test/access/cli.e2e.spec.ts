@@ -185,6 +185,13 @@ describe('CLI: users and audit commands', () => {
       expect([result.code, result.stderr.trim()]).toEqual([1, `error: ACCESS.INVALID_USER: Invalid user definition ${detail}`]);
       expect(result.stdout).toBe('');
     }
+    // With --json the same refusal is one JSON line, as every other CLI error.
+    const json = await bin('users', 'create', ...cases[3][0], '--json');
+    expect([json.code, JSON.parse(json.stderr.trim())]).toEqual([1, { error: { code: 'ACCESS.INVALID_USER', message: 'Invalid user definition (email)' } }]);
+    const missing = await bin('users', 'disable', randomUUID(), '--json');
+    expect([missing.code, JSON.parse(missing.stderr.trim())]).toEqual([1, { error: { code: 'ACCESS.USER_NOT_FOUND', message: 'User not found' } }]);
+    const unnamed = await bin('users', 'disable', email, '--json');
+    expect([unnamed.code, JSON.parse(unnamed.stderr.trim())]).toEqual([1, { error: { code: null, message: 'name the user by id, or by e-mail with --realm clinic|backoffice' } }]);
     expect(await users()).toBe(before);
   });
 });

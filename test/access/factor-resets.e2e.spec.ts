@@ -1,4 +1,6 @@
-import { AuditService, type AuditRecord } from '@ortholedger/access';
+import { AuditService, type AuditRecord, createIdentityServices } from '@ortholedger/access';
+import { createDatabasePools } from '@ortholedger/platform';
+import { testRuntime } from '../support/test-runtime';
 import { AccessHarness, bearer, type SignedIn, type TestUser } from './support/access-harness';
 
 const REVOKE_APPEND = 'revoke execute on function access.append_audit_events from ortholedger_app';
@@ -28,7 +30,9 @@ describe('one-time passwords, factor resets through the admin API, and account c
   const asSupport = (userId: string, route: string) => h.admin.inject({ method: 'POST', url: `/admin/users/${userId}/${route}`, headers: bearer(support.accessToken) });
   const credentials = async (userId: string) => {
     const { rows: [row] } = await h.db.pools.owner.query(
-      'select password_hash, password_must_change, totp_secret, credential_version, disabled_at, role from access.users where id = $1',
+      `select u.password_hash, u.password_must_change, u.password_expires_at, u.totp_secret, u.credential_version, u.disabled_at, u.role,
+              u.failed_attempts, u.locked_until, (select count(*)::int from access.login_throttle t where t.key = 'acct:' || u.login_lookup) as throttled
+         from access.users u where u.id = $1`,
       [userId],
     );
     return row;
@@ -99,12 +103,36 @@ describe('one-time passwords, factor resets through the admin API, and account c
     const after = await credentials(user.id);
     expect([after.password_must_change, after.totp_secret]).toEqual([true, null]);
     const rows = await h.auditRows("resource_id = $1 and realm = 'cli' and outcome = 'granted' and action like 'users.reset%'", [user.id]);
-    expect(rows.map((r) => r.action)).toEqual(['users.reset_password', 'users.reset_mfa']);
+    expect(rows.map((r) => [r.action, r.params.passwordReissued])).toEqual([['users.reset_password', undefined], ['users.reset_mfa', true]]);
+    // Signed in to before: support may not hand a one-time password to it while it has no second factor.
+    await expectRefused(await asSupport(user.id, 'reset-password'), user.id, 'users.reset_password', 'mfa_reset_pending');
+  });
+
+  it('a user who lost both factors: support resets the password, the engineer the MFA, and only the engineer\'s new one-time password signs in', async () => {
+    const user = await dentist();
+    const bySupport = (await asSupport(user.id, 'reset-password')).json().oneTimePassword;
+    expect((await asSupport(user.id, 'reset-mfa')).statusCode).toBe(409);
+    const recovered = await h.identity.users.resetMfa(user.id, ENGINEER);
+    expect(typeof recovered.oneTimePassword).toBe('string');
+    const login = (password: string) => h.clinic.inject({ method: 'POST', url: '/auth/login', payload: { email: user.email, password } });
+    // Support's copy would open an account with no second factor: it no longer signs in.
+    expect((await login(bySupport)).json().code).toBe('AUTH.INVALID_CREDENTIALS');
+    // Nor can support get a fresh one, or reset anything else that would hand it the account.
+    await expectRefused(await asSupport(user.id, 'reset-password'), user.id, 'users.reset_password', 'mfa_reset_pending');
+    const { mfa } = (await login(recovered.oneTimePassword!)).json();
+    expect(mfa).toBe('enrolment_required');
+    // The MFA reset of an account whose own password the user keeps issues nothing.
+    const other = await dentist();
+    expect(await h.identity.users.resetMfa(other.id, ENGINEER)).not.toHaveProperty('oneTimePassword');
   });
 
   it('an account change whose audit row cannot be written is rolled back: nothing changes, no session ends', async () => {
     const user = await dentist();
     const session = await h.signIn(user, { changePassword: false });
+    // Failed sign-ins and a lock-out, so that the unlock has something to undo.
+    for (let i = 0; i < 6; i++) await h.clinic.inject({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: 'a wrong password' } });
+    await h.db.pools.owner.query("update access.users set locked_until = now() + interval '1 hour' where id = $1", [user.id]);
+    expect(await credentials(user.id)).toMatchObject({ locked_until: expect.any(Date), throttled: 1 });
     const clinicsBefore = (await h.db.pools.owner.query('select count(*)::int as n from access.clinics')).rows[0].n;
     const before = await credentials(user.id);
     const actor = { realm: 'backoffice', actorId: supportId, role: 'support' };
@@ -132,6 +160,22 @@ describe('one-time passwords, factor resets through the admin API, and account c
     expect((await h.db.pools.owner.query('select count(*)::int as n from access.clinics')).rows[0].n).toBe(clinicsBefore);
     const { rowCount } = await h.db.pools.owner.query('select 1 from access.sessions where id = $1 and revoked_at is null', [session.sessionId]);
     expect(rowCount).toBe(1);
+  });
+
+  it('an account change waits for its audit row on the audit pool, not the app pool it holds a connection of: more changes at once than app connections', async () => {
+    const pools = createDatabasePools({ ownerUrl: h.db.url, max: 2, applicationName: 'ortholedger-tiny' });
+    try {
+      const services = await createIdentityServices({ ...testRuntime(h.db), pools }, { clock: h.clock, env: {} });
+      const clinic = await h.clinicId();
+      const targets: TestUser[] = [];
+      for (let i = 0; i < 6; i++) targets.push(await h.createUser('clinic', 'dentist', clinic));
+      const started = Date.now();
+      const done = await Promise.all(targets.map((u) => services.users.disable(u.id, ENGINEER)));
+      expect(done.every((v) => v.disabled)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(4_000); // the audit store's own timeout is 5 s
+    } finally {
+      await pools.close();
+    }
   });
 
   it("the user's own password change and break-glass are rolled back when their audit row fails: 503, and nothing took effect", async () => {
@@ -168,6 +212,23 @@ describe('one-time passwords, factor resets through the admin API, and account c
 
   it('a one-time password expires (ONE_TIME_PASSWORD_TTL_SECONDS, 72 h by default): refused after the password checked, not counted as a guess; a fresh one works', async () => {
     const login = (user: TestUser, password = user.password) => h.clinic.inject({ method: 'POST', url: '/auth/login', payload: { email: user.email, password } });
+    // A sign-in begun in time does not finish after the expiry: neither the enrolment of its
+    // challenge nor, in a session opened in time, the password change that uses it.
+    const late = await h.createUser('clinic', 'dentist', await h.clinicId());
+    h.clock.advance(72 * 3600 * 1000 - 60_000);
+    const challenge = (await login(late)).json().challengeToken;
+    h.clock.advance(60_000);
+    const enrol = await h.clinic.inject({ method: 'POST', url: '/auth/mfa/enroll', headers: bearer(challenge) });
+    expect([enrol.statusCode, enrol.json().code]).toEqual([401, 'AUTH.ONE_TIME_PASSWORD_EXPIRED']);
+    const slow = await h.createUser('clinic', 'dentist', await h.clinicId());
+    h.clock.advance(72 * 3600 * 1000 - 120_000);
+    const session = await h.signIn(slow, { changePassword: false });
+    h.clock.advance(120_000);
+    const change = await h.clinic.inject({
+      method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { currentPassword: slow.password, newPassword: 'a long enough new passphrase 7' },
+    });
+    expect([change.statusCode, change.json().code]).toEqual([401, 'AUTH.ONE_TIME_PASSWORD_EXPIRED']);
+
     const user = await h.createUser('clinic', 'dentist', await h.clinicId());
     h.clock.advance(72 * 3600 * 1000 - 60_000);
     expect((await login(user)).statusCode).toBe(200); // a minute left

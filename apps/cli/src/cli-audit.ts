@@ -12,7 +12,7 @@ export async function auditTools(cli: CliRuntime) {
   const rt = await cli.get();
   const provider = createKeyProvider(rt.config);
   const chain = (await SecretKeyring.load(rt.pools.app, provider)).auditChain;
-  const audit = new AuditService(new AuditStore(rt.pools.app, chain), systemClock, cli.logger);
+  const audit = new AuditService(new AuditStore(rt.pools.audit, chain), systemClock, cli.logger);
   return { rt, provider, audit, log: cli.logger };
 }
 

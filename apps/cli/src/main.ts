@@ -1,6 +1,7 @@
 import { CommandFactory } from 'nest-commander';
 import { ConfigError } from '@ortholedger/platform';
 import { CliModule } from './cli.module';
+import { writeError } from './output/output';
 
 async function main(): Promise<void> {
   await CommandFactory.run(CliModule, {
@@ -19,15 +20,10 @@ async function main(): Promise<void> {
 /** Our error codes (PROJECTION.REBUILD_RUNNING, ACCESS.INVALID_USER): dotted upper case. */
 const CODE = /^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)+$/;
 
-/**
- * One line on stderr, exit 1. An error that carries one of our codes leads with it, so scripts can
- * tell a busy rebuild from a bad argument; with --json the line is {"error": {code, message}}.
- */
+/** One error line on stderr (writeError), exit 1. */
 function report(error: unknown): never {
   const code = errorCode(error);
-  const message = !(error instanceof Error) ? String(error) : error instanceof ConfigError || code ? error.message : `${error.name}: ${error.message}`;
-  if (process.argv.includes('--json')) process.stderr.write(`${JSON.stringify({ error: { code: code ?? null, message } })}\n`);
-  else process.stderr.write(`error: ${code ? `${code}: ` : ''}${message}\n`);
+  writeError(code, !(error instanceof Error) ? String(error) : error instanceof ConfigError || code ? error.message : `${error.name}: ${error.message}`);
   process.exit(1);
 }
 

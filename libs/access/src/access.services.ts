@@ -36,7 +36,8 @@ export interface AccessRuntime {
     readonly awsKmsPreviousKeyIds?: readonly string[];
     readonly awsRegion?: string;
   };
-  readonly pools: { readonly app: pg.Pool };
+  /** `audit`: the audit store's own connections (see DatabasePools); the app pool when not given. */
+  readonly pools: { readonly app: pg.Pool; readonly audit?: pg.Pool };
 }
 
 export interface AccessServicesOptions {
@@ -49,6 +50,8 @@ export interface AccessServicesOptions {
   readonly logger?: Logger;
   /** Defaults to the least-privilege app pool. */
   readonly pool?: pg.Pool;
+  /** The audit store's pool; defaults to the runtime's audit pool, else the app pool. */
+  readonly auditPool?: pg.Pool;
   /** Wraps the access root key; defaults to the runtime's KEY_PROVIDER (local file / AWS KMS). */
   readonly keyProvider?: KeyProvider;
 }
@@ -85,7 +88,7 @@ export async function createIdentityServices(runtime: AccessRuntime, options: Ac
   const keyring = await SecretKeyring.load(pool, provider);
   const hasher = new PasswordHasher();
   const sessions = new SessionService(pool, clock, config);
-  const auditStore = new AuditStore(pool, keyring.auditChain);
+  const auditStore = new AuditStore(options.auditPool ?? runtime.pools.audit ?? pool, keyring.auditChain);
   const audit = new AuditService(auditStore, clock, options.logger);
   const careTeam = CoalescedCareTeamDirectory.over(options.careTeam ?? new PostgresCareTeamDirectory(pool));
   const policy = new AccessPolicyService(

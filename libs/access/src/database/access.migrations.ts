@@ -141,10 +141,27 @@ const oneTimePasswordExpiry: Migration = {
   },
 };
 
+/**
+ * When the user first finished a sign-in (password and second factor), never cleared: support may
+ * hand a fresh one-time password to an account nobody has used yet, never to one whose second
+ * factor was reset (see UserAdminService.resetPassword). Accounts with a second factor, a password
+ * of their own or a session have signed in.
+ */
+const firstSignIn: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`alter table access.users add column first_signed_in_at timestamptz`.execute(db);
+    await sql`
+      update access.users u set first_signed_in_at = coalesce(u.totp_enrolled_at, u.created_at)
+       where u.totp_secret is not null or not u.password_must_change
+          or exists (select 1 from access.sessions s where s.user_id = u.id)`.execute(db);
+  },
+};
+
 export const accessMigrations: Record<string, Migration> = {
   '0300_access_identity': identity,
   '0301_access_audit': auditMigration,
   '0302_access_audit_append_function': auditAppendMigration,
   '0303_access_credential_version': credentialVersion,
   '0304_access_one_time_password_expiry': oneTimePasswordExpiry,
+  '0305_access_first_sign_in': firstSignIn,
 };

@@ -38,8 +38,8 @@ export class AdminUsersController {
   }
 
   @Authorize('users', 'manage') @Post('users/:id/reset-mfa') @HttpCode(200)
-  resetMfa(@CurrentSubject() subject: AccessSubject, @Param('id', id) userId: string, @Req() request: FastifyRequest) {
-    return this.access.users.resetMfa(userId, actor(subject, request));
+  async resetMfa(@CurrentSubject() subject: AccessSubject, @Param('id', id) userId: string, @Req() request: FastifyRequest) {
+    return (await this.access.users.resetMfa(userId, actor(subject, request))).user;
   }
 
   @Authorize('users', 'manage') @Post('users/:id/unlock') @HttpCode(200)

@@ -17,6 +17,7 @@ interface LockedUser {
   readonly login_lookup: string;
   readonly password_must_change: boolean;
   readonly totp_secret: string | null;
+  readonly first_signed_in_at: Date | null;
 }
 
 interface ChangeSpec {
@@ -25,7 +26,8 @@ interface ChangeSpec {
   readonly params?: readonly unknown[];
   readonly endSessions?: Parameters<SessionService['revokeAllForUser']>[1];
   readonly refuse?: (user: LockedUser) => string | undefined;
-  readonly extra?: (client: pg.PoolClient, user: LockedUser) => Promise<void>;
+  /** More of the change, in its transaction; what it returns goes into the audit row's params. */
+  readonly extra?: (client: pg.PoolClient, user: LockedUser) => Promise<Record<string, boolean | number>>;
   /** The audit row's reason (codes only, such as the new role). */
   readonly reason?: string;
 }
@@ -146,24 +148,37 @@ export class UserAdminService {
 
   /**
    * Through the API, refused while the password is a one-time password support handed out that the
-   * user has not replaced yet (see `change`). The CLI may: an engineer is a second person.
+   * user has not replaced yet (see `change`). The CLI may, for a user who lost both factors: on such
+   * an account it issues the password again too, to the engineer, so the copy support holds no
+   * longer opens an account that now has no second factor (`oneTimePassword` in the answer).
    */
-  async resetMfa(userId: string, actor: Actor): Promise<UserView> {
-    return this.change(userId, actor, 'users.reset_mfa', {
+  async resetMfa(userId: string, actor: Actor): Promise<{ user: UserView; oneTimePassword?: string }> {
+    const password = actor.realm === 'cli' ? oneTimePassword() : undefined;
+    const hash = password ? await this.hasher.hash(password) : undefined;
+    let reissued = false;
+    const user = await this.change(userId, actor, 'users.reset_mfa', {
       endSessions: 'mfa_reset',
       statement: 'update access.users set totp_secret = null, totp_pending_secret = null, totp_enrolled_at = null where id = $1',
-      refuse: (user) => (user.password_must_change && user.totp_secret !== null ? 'password_reset_pending' : undefined),
-      extra: async (client) => {
+      refuse: (row) => (row.password_must_change && row.totp_secret !== null ? 'password_reset_pending' : undefined),
+      extra: async (client, row): Promise<Record<string, boolean>> => {
         await client.query('delete from access.recovery_codes where user_id = $1', [userId]);
         await client.query('delete from access.totp_used_steps where user_id = $1', [userId]);
+        if (!hash || !row.password_must_change) return {};
+        await client.query('update access.users set password_hash = $2, password_expires_at = $3 where id = $1', [userId, hash, this.oneTimePasswordExpiry()]);
+        reissued = true;
+        return { passwordReissued: true };
       },
     });
+    return reissued ? { user, oneTimePassword: password } : { user };
   }
 
   async unlock(userId: string, actor: Actor): Promise<UserView> {
     return this.change(userId, actor, 'users.unlock', {
       statement: 'update access.users set failed_attempts = 0, locked_until = null where id = $1',
-      extra: async (client, user) => void (await client.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(user.login_lookup)])),
+      extra: async (client, user) => {
+        await client.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(user.login_lookup)]);
+        return {};
+      },
     });
   }
 
@@ -177,9 +192,9 @@ export class UserAdminService {
   }
 
   /**
-   * Through the API, refused while the user has a password of their own but no second factor yet
-   * (after an MFA reset, before they enrol again): the one-time password would be the only factor,
-   * and support would hold it. A new account (its one-time password never replaced) may get a fresh one.
+   * Through the API, refused while an account that has been signed in to has no second factor (after
+   * an MFA reset, before the user enrols again): the one-time password would be its only factor, and
+   * support would hold it. An account nobody has signed in to yet may get a fresh one.
    */
   async resetPassword(userId: string, actor: Actor): Promise<{ user: UserView; oneTimePassword: string }> {
     const password = oneTimePassword();
@@ -188,7 +203,7 @@ export class UserAdminService {
       endSessions: 'password_reset',
       statement: 'update access.users set password_hash = $2, password_must_change = true, password_expires_at = $3 where id = $1',
       params: [hash, this.oneTimePasswordExpiry()],
-      refuse: (row) => (row.totp_secret === null && !row.password_must_change ? 'mfa_reset_pending' : undefined),
+      refuse: (row) => (row.totp_secret === null && row.first_signed_in_at !== null ? 'mfa_reset_pending' : undefined),
     });
     return { user, oneTimePassword: password };
   }
@@ -199,14 +214,19 @@ export class UserAdminService {
    *   waits for the user to renew it would leave support holding every factor of the account, so the
    *   API refuses (409, audited as denied) and leaves it to the user's own renewal or to an engineer
    *   at the CLI, a second person.
-   * - The audit row is written before the commit: a change whose audit row cannot be written is
-   *   rolled back, never left unaudited.
+   * - The audit row is written before the commit (through the audit store's own connections): a
+   *   change whose audit row cannot be written is rolled back, never left unaudited. Should the
+   *   commit fail after the row was written, an `error` row for the same action follows it.
    */
   private async change(userId: string, actor: Actor, action: string, spec: ChangeSpec): Promise<UserView> {
     const target = await this.get(userId);
     await this.assertMayManage(actor, target.role, action, userId);
+    let audited = false;
     await inTransaction(this.pool, async (client) => {
-      const { rows: [user] } = await client.query<LockedUser>('select role, login_lookup, password_must_change, totp_secret from access.users where id = $1 for update', [userId]);
+      const { rows: [user] } = await client.query<LockedUser>(
+        'select role, login_lookup, password_must_change, totp_secret, first_signed_in_at from access.users where id = $1 for update',
+        [userId],
+      );
       if (!user) throw new AccessError('ACCESS.USER_NOT_FOUND');
       // A role change may have landed since the check above.
       if (user.role !== target.role) await this.assertMayManage(actor, user.role, action, userId);
@@ -216,9 +236,15 @@ export class UserAdminService {
         throw new AccessError('ACCESS.OTHER_FACTOR_PENDING', refused);
       }
       await client.query(spec.statement, [userId, ...(spec.params ?? [])]);
-      await spec.extra?.(client, user);
+      const params = (await spec.extra?.(client, user)) ?? {};
       const ended = spec.endSessions ? await this.sessions.revokeAllForUser(userId, spec.endSessions, client) : 0;
-      await this.record(actor, action, userId, { sessionsEnded: ended }, spec.reason);
+      await this.record(actor, action, userId, { ...params, sessionsEnded: ended }, spec.reason);
+      audited = true;
+    }).catch(async (error: unknown) => {
+      if (audited) {
+        await this.audit.record({ ...actor, action, resourceType: 'user', resourceId: userId, outcome: 'error', reason: 'not_committed' }).catch(() => undefined);
+      }
+      throw error;
     });
     return this.get(userId);
   }

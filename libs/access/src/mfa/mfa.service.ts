@@ -100,7 +100,7 @@ export class MfaService {
       const { rowCount } = await client.query(
         `update access.users set failed_attempts = 0,
            totp_secret = coalesce(totp_secret, totp_pending_secret), totp_pending_secret = null,
-           totp_enrolled_at = coalesce(totp_enrolled_at, $2)
+           totp_enrolled_at = coalesce(totp_enrolled_at, $2), first_signed_in_at = coalesce(first_signed_in_at, $2)
          where id = $1 and credential_version = $3`,
         [user.id, now, claims.cv],
       );
@@ -127,6 +127,11 @@ export class MfaService {
     const now = this.clock.now();
     if (!user || user.disabledAt || (user.lockedUntil && user.lockedUntil > now)) throw new AccessError('AUTH.INVALID_MFA', 'user not usable');
     if (user.credentialVersion !== claims.cv) return this.superseded(user, action, meta);
+    // A sign-in begun with a one-time password does not finish after it expired.
+    if (user.passwordMustChange && user.passwordExpiresAt && user.passwordExpiresAt.getTime() <= now.getTime()) {
+      await this.audit.record({ ...meta, realm: this.realm, actorId: user.id, role: user.role, action, outcome: 'denied', status: 401, reason: 'one_time_password_expired' });
+      throw new AccessError('AUTH.ONE_TIME_PASSWORD_EXPIRED');
+    }
     return user;
   }
 

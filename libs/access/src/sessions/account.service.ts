@@ -77,6 +77,10 @@ export class AccountService {
       throw new AccessError('AUTH.INVALID_CREDENTIALS');
     }
     await this.login.attemptSucceeded(user.id);
+    if (user.passwordMustChange && user.passwordExpiresAt && user.passwordExpiresAt.getTime() <= this.clock.now().getTime()) {
+      await this.audit.record({ ...base, outcome: 'denied', status: 401, reason: 'one_time_password_expired' });
+      throw new AccessError('AUTH.ONE_TIME_PASSWORD_EXPIRED');
+    }
     if (!passwordAcceptable(next) || next === current) {
       await this.audit.record({ ...base, outcome: 'denied', status: 422, reason: 'weak_password' });
       throw new AccessError('AUTH.WEAK_PASSWORD');

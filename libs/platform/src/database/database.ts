@@ -12,6 +12,11 @@ export interface DatabasePools {
   readonly owner: pg.Pool;
   /** Least-privilege application role. */
   readonly app: pg.Pool;
+  /**
+   * The audit store's own connections (app role, two): an account change holds an app connection in
+   * its transaction while its audit row is written, so the audit row must not wait for one.
+   */
+  readonly audit: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -95,22 +100,26 @@ export function createDatabasePools(options: DatabasePoolOptions): DatabasePools
         application_name: `${applicationName}-owner`,
       })
     : new WithoutOwnerLogin();
-  const app = new pg.Pool({
-    ...connection((options.appUrl ?? options.ownerUrl)!, options.passwordFor),
-    max: options.max ?? 20,
-    application_name: applicationName,
-    // Without a separate login, every connection becomes the app role before its first query runs
-    // (pg queues queries per client, so this SET ROLE precedes any caller's statement).
-    ...(options.appUrl ? {} : { options: `-c role=${APP_ROLE}` }),
-  });
+  const appLogin = connection((options.appUrl ?? options.ownerUrl)!, options.passwordFor);
+  const appPool = (max: number, name: string) =>
+    new pg.Pool({
+      ...appLogin,
+      max,
+      application_name: name,
+      // Without a separate login, every connection becomes the app role before its first query runs
+      // (pg queues queries per client, so this SET ROLE precedes any caller's statement).
+      ...(options.appUrl ? {} : { options: `-c role=${APP_ROLE}` }),
+    });
+  const app = appPool(options.max ?? 20, applicationName);
+  const audit = appPool(2, `${applicationName}-audit`);
   const swallow = () => undefined; // idle-client errors (server restart) surface on the next query instead
-  owner.on('error', swallow);
-  app.on('error', swallow);
+  for (const pool of [owner, app, audit]) pool.on('error', swallow);
   return {
     owner,
     app,
+    audit,
     async close() {
-      await Promise.all([owner.end(), app.end()]);
+      await Promise.all([owner.end(), app.end(), audit.end()]);
     },
   };
 }

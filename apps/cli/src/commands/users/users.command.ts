@@ -49,7 +49,7 @@ abstract class UsersSubCommand extends JsonCommand {
       await work();
     } catch (error) {
       if (!isAccessError(error)) throw error;
-      fail(`${error.code}: ${error.publicMessage}${error.detail ? ` (${error.detail})` : ''}`);
+      fail(`${error.publicMessage}${error.detail ? ` (${error.detail})` : ''}`, error.code);
     }
   }
 
@@ -106,7 +106,10 @@ export class UsersAddClinicCommand extends UsersSubCommand {
   }
 }
 
-function changeCommand(name: string, description: string, change: (identity: IdentityServices, userId: string) => Promise<unknown>) {
+function changeCommand<T>(
+  name: string, description: string, change: (identity: IdentityServices, userId: string) => Promise<T>,
+  human: (result: T, userId: string) => string = (_r, userId) => `${name}: done for ${userId}`,
+) {
   @SubCommand({ name, description, arguments: '<user>' })
   class UserChangeCommand extends UsersSubCommand {
     async run([target]: string[], options: UserOptions): Promise<void> {
@@ -115,7 +118,7 @@ function changeCommand(name: string, description: string, change: (identity: Ide
       if (!id) return;
       await this.reportingAccessErrors(async () => {
         const result = await change(identity, id);
-        print(!!options.json, result, () => `${name}: done for ${id}`);
+        print(!!options.json, result, () => human(result, id));
       });
     }
   }
@@ -125,7 +128,12 @@ function changeCommand(name: string, description: string, change: (identity: Ide
 }
 
 export const UsersDisableCommand = changeCommand('disable', 'disable a user and end every session at once', (i, id) => i.users.disable(id, cliActor()));
-export const UsersResetMfaCommand = changeCommand('reset-mfa', 'remove TOTP and recovery codes; the user enrols again at next sign-in', (i, id) => i.users.resetMfa(id, cliActor()));
+export const UsersResetMfaCommand = changeCommand(
+  'reset-mfa',
+  'remove TOTP and recovery codes; the user enrols again at next sign-in. On an account whose one-time password is still to be changed (support reset it: the user lost both factors) it issues a new one-time password too, printed once, and the one support holds stops working',
+  (i, id) => i.users.resetMfa(id, cliActor()),
+  (result, id) => `reset-mfa: done for ${id}${result.oneTimePassword ? `\none-time password: ${result.oneTimePassword}` : ''}`,
+);
 export const UsersUnlockCommand = changeCommand('unlock', 'lift a lock-out after failed sign-ins', (i, id) => i.users.unlock(id, cliActor()));
 
 @Command({
