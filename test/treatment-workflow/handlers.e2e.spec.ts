@@ -53,6 +53,16 @@ describe('command handlers through the CommandBus and HTTP', () => {
     await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);
   });
 
+  it('a scan recorded as an intraoral arch that is a photo is corrected through HTTP: `arch: null` clears the arch', async () => {
+    const { caseId } = await openCase(h, ortho, c);
+    const attached = await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/scans`, { ...scan(), sizeBytes: 2_000_000, arch: 'upper' }), 201);
+    // Without clearing the arch the photo is refused (only an intraoral scan names an arch), and an arch that is not one is a 400.
+    const kept = await h.call(ortho, 'POST', `/cases/${caseId}/corrections`, { correctsEntryId: attached.entryId, reason: 'wrong kind', replacement: { kind: 'photo' } });
+    expect([kept.status, kept.body.code]).toEqual([422, 'VALIDATION.INVALID_VALUE']);
+    expect((await h.call(ortho, 'POST', `/cases/${caseId}/corrections`, { correctsEntryId: attached.entryId, reason: 'wrong kind', replacement: { kind: 'photo', arch: 'lower-ish' } })).status).toBe(400);
+    await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/corrections`, { correctsEntryId: attached.entryId, reason: 'wrong kind', replacement: { kind: 'photo', arch: null } }), 201);
+  });
+
   it('a revoked treatment consent stops treatment: no new findings, scans, plans or orders; the record can still be corrected and the case cancelled', async () => {
     const { patientId, caseId } = await openCase(h, ortho, c);
     const finding = await expectStatus(h.call(ortho, 'POST', `/cases/${caseId}/findings`, findings(c)), 201);

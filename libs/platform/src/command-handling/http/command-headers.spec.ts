@@ -5,10 +5,10 @@ import { etagOf, parseIfMatch } from './if-match';
 import { isReplayableBody } from './revision-etag.interceptor';
 
 describe('If-Match', () => {
-  it.each([['"7"', 7n], ['7', 7n], ['W/"7"', 7n], [' "0" ', 0n], ['*', undefined], [undefined, undefined]])('reads %p', (header, expected) => {
+  it.each([['"7"', 7n], ['7', 7n], [' "0" ', 0n], ['*', undefined], [undefined, undefined]])('reads %p', (header, expected) => {
     expect(parseIfMatch(header)).toBe(expected);
   });
-  it.each(['"a"', '"1", "2"', '-1', '"99999999999999999"', ''])('refuses %p with 400', (header) => {
+  it.each(['"a"', '"1", "2"', '-1', '"99999999999999999"', '', 'W/"7"', '"7', '7"'])('refuses %p with 400', (header) => {
     expect(() => parseIfMatch(header)).toThrow(expect.objectContaining({ code: 'REQUEST.INVALID_HEADER', kind: 'bad_request' }));
   });
   it('round-trips an ETag', () => expect(parseIfMatch(etagOf(12n))).toBe(12n));

@@ -5,7 +5,7 @@ import {
   ARCH_SELECTIONS, CLINICAL_CONDITIONS, FITS, MALOCCLUSION_CLASSES, SCAN_KINDS,
   type ArchSelection, type ClinicalCondition, type Fit, type MalocclusionClass, type ScanKind,
 } from '@ortholedger/domain';
-import { IsId, IsNumberRecord, Optional } from '@ortholedger/platform';
+import { IsId, IsNumberRecord, Optional, OptionalNullable } from '@ortholedger/platform';
 
 /**
  * Every field some entry type lets a correction replace, typed here; which of them apply to the
@@ -27,7 +27,8 @@ export class CorrectionReplacementDto {
   @ApiPropertyOptional({ maxLength: 10_000 }) @Optional() @IsString() @Length(1, 10_000) notes?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' } }) @Optional() @IsNumberRecord(100) measurements?: Record<string, number>;
   @ApiPropertyOptional({ enum: SCAN_KINDS }) @Optional() @IsIn(SCAN_KINDS) kind?: ScanKind;
-  @ApiPropertyOptional({ enum: ARCH_SELECTIONS }) @Optional() @IsIn(ARCH_SELECTIONS) arch?: ArchSelection;
+  /** `null` clears the arch (a scan recorded as an intraoral arch that is another kind). */
+  @ApiPropertyOptional({ enum: ARCH_SELECTIONS, nullable: true }) @OptionalNullable() @IsIn(ARCH_SELECTIONS) arch?: ArchSelection | null;
   @ApiPropertyOptional({ maxLength: 100 }) @Optional() @IsString() @Length(1, 100) carrier?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @Optional() @IsString() @Length(1, 100) trackingRef?: string;
   @ApiPropertyOptional({ minimum: 1 }) @Optional() @IsInt() @Min(1) @Max(100) currentStage?: number;
