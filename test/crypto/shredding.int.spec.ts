@@ -132,6 +132,42 @@ describe('crypto-shredding: eraseSubject', () => {
     }
   });
 
+  it('a listener that could not connect at start keeps trying, and then drops the keys an erasure destroyed', async () => {
+    const subject = randomUUID();
+    const stream = `patient-${subject}`;
+    await fx.store.appendToStream(stream, [phiEvent(subject, { name: canary(subject, 'name') })]);
+    const other = coldStore();
+    const otherKeys = (other as unknown as { options: { keys: DataKeys } }).options.keys;
+    // The database is out of reach for the first connection only (a restart while this process starts).
+    let refusals = 1;
+    const pool = new Proxy(db.pools.app, {
+      get(target, property) {
+        if (property === 'connect' && refusals > 0) {
+          refusals--;
+          return () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const errors: Error[] = [];
+    const listener = new ErasureListener(pool, otherKeys, (error) => void errors.push(error));
+    await expect(listener.start()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    try {
+      expect((await other.readStream(stream))[0].redacted).toBeUndefined(); // cached here meanwhile
+      // Once it listens (a retry a second later) it clears what it cached while deaf, and hears the erasure.
+      const deadline = Date.now() + 5000;
+      while (otherKeys.cachedKey(stream, 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect((await other.readStream(stream))[0].redacted).toBeUndefined();
+      await fx.vault.eraseSubject(subject, 'gdpr_art17', actor);
+      while (otherKeys.cachedKey(stream, 1) && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 20));
+      expect((await other.readStream(stream))[0].redacted).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it('a writer in another process holding a lease is refused once its cached key is gone', async () => {
     const subject = randomUUID();
     const stream = `patient-${subject}`;

@@ -52,7 +52,8 @@ export async function createOpener(pool: pg.Pool, raw: EventStore, provider: Key
   const keys = new DataKeys({ store: new KeyStore(pool), provider, cache: new DekCache({ maxEntries: 50_000 }) });
   const opener = new EncryptedEventStore({ inner: raw, keys });
   const listener = new ErasureListener(pool, keys);
-  await listener.start().catch(() => undefined); // without it the cache TTL bounds erasure; projections sweep anyway
+  // Until it listens (it keeps trying) the cache TTL bounds erasure here; projections sweep anyway.
+  await listener.start().catch(() => undefined);
   return {
     opener,
     async close() {

@@ -7,8 +7,9 @@ export const ERASURES_CHANNEL = 'ortholedger_keyvault_erasures';
 /**
  * Makes an erasure done by any process take effect here at once: `keyvault.erase_subject` notifies
  * at commit, and this drops the subject's cached keys and write leases. Without it, another
- * process's cached keys would live until their TTL. A lost connection is re-established; while it
- * is down the cache TTL remains the bound.
+ * process's cached keys would live until their TTL. A lost connection is re-established, and so is
+ * one that could not be made at start (start() rejects, for the caller to log, and keeps trying);
+ * while it is down the cache TTL remains the bound.
  */
 export class ErasureListener {
   private client?: pg.PoolClient;
@@ -22,6 +23,15 @@ export class ErasureListener {
   ) {}
 
   async start(): Promise<void> {
+    try {
+      await this.listen();
+    } catch (error) {
+      this.scheduleRestart();
+      throw error;
+    }
+  }
+
+  private async listen(): Promise<void> {
     const client = await this.pool.connect();
     client.on('notification', (message) => {
       if (message.channel === ERASURES_CHANNEL && message.payload) void this.forgetSubject(message.payload);
@@ -70,7 +80,7 @@ export class ErasureListener {
     if (this.closed) return;
     this.retry = setTimeout(() => {
       // Erasures notified while we were away are unknown: drop every cached key and reload on demand.
-      this.start().then(() => this.keys.cache.clear()).catch((error) => {
+      this.listen().then(() => this.keys.cache.clear()).catch((error) => {
         this.onError(error);
         this.scheduleRestart();
       });
