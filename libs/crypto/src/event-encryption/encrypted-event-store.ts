@@ -135,7 +135,10 @@ export class EncryptedEventStore implements EventStore {
 
   private decrypt(event: RecordedEvent, keyVersion: number, { key, subjectId }: CachedKey): RecordedEvent {
     const plain = openEvent(key, keyVersion, event, event.data);
-    if (plain.subjectId !== subjectId) throw new OpenFailure("subject id differs from the key's subject");
+    if (plain.subjectId !== subjectId) {
+      plain.data.fill(0);
+      throw new OpenFailure("subject id differs from the key's subject");
+    }
     return { ...event, data: plain.data, contentType: plain.contentType };
   }
 

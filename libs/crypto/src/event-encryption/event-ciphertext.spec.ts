@@ -25,6 +25,32 @@ describe('event ciphertext format v1', () => {
     expect(sealed.includes(Buffer.from('Ada'))).toBe(false);
   });
 
+  it('an event whose tag does not verify leaves no plaintext behind: what GCM handed out before the check is zeroed', () => {
+    const id = identity();
+    const sealed = Buffer.from(sealEvent(key, 1, id, { data: Buffer.from('{"name":"Ada"}'), contentType: 'application/json', subjectId: id.metadata.subjectId }));
+    sealed[sealed.length - 1] ^= 1; // the tag
+    const crypto = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const handedOut: Buffer[] = [];
+    const create = crypto.createDecipheriv;
+    const spy = jest.spyOn(crypto, 'createDecipheriv').mockImplementation(((...args: Parameters<typeof create>) => {
+      const decipher = create(...args);
+      const update = decipher.update.bind(decipher) as (data: Buffer) => Buffer;
+      (decipher as unknown as { update: (data: Buffer) => Buffer }).update = (data: Buffer) => {
+        const out = update(data);
+        handedOut.push(out);
+        return out;
+      };
+      return decipher;
+    }) as typeof create);
+    try {
+      expect(() => openEvent(key, 1, id, sealed)).toThrow(OpenFailure);
+      expect(handedOut).toHaveLength(1);
+      expect(handedOut[0].every((byte) => byte === 0)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('round-trips any bytes, and the nonce is fresh every time', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), (data, json) => {

@@ -124,10 +124,15 @@ export function openEvent(key: Buffer, keyVersion: number, id: EventIdentity, by
   const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES));
   decipher.setAAD(aad(Buffer.from(h), id, keyVersion));
   decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
+  // GCM hands out the plaintext before final() checks the tag: on a failed check it is zeroed, not left to the collector.
+  let head: Buffer | undefined;
   let plain: Buffer;
   try {
-    plain = Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES + NONCE_BYTES, buf.length - TAG_BYTES)), decipher.final()]);
+    head = decipher.update(buf.subarray(HEADER_BYTES + NONCE_BYTES, buf.length - TAG_BYTES));
+    const tail = decipher.final();
+    plain = tail.length === 0 ? head : Buffer.concat([head, tail]);
   } catch {
+    head?.fill(0);
     throw new OpenFailure('authentication failed');
   }
   try {

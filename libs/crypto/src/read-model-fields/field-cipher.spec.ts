@@ -17,6 +17,31 @@ describe('FieldCipher', () => {
     expect(directory.decryptJson('patients', 'address', row, json)).toEqual({ city: 'London' });
   });
 
+  it('a value whose tag does not verify leaves no plaintext behind: what GCM handed out before the check is zeroed', () => {
+    const sealed = directory.encrypt('patients', 'full_name', row, 'Ada Lovelace');
+    const crypto = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const handedOut: Buffer[] = [];
+    const create = crypto.createDecipheriv;
+    const spy = jest.spyOn(crypto, 'createDecipheriv').mockImplementation(((...args: Parameters<typeof create>) => {
+      const decipher = create(...args);
+      const update = decipher.update.bind(decipher) as (data: Buffer) => Buffer;
+      (decipher as unknown as { update: (data: Buffer) => Buffer }).update = (data: Buffer) => {
+        const out = update(data);
+        handedOut.push(out);
+        return out;
+      };
+      return decipher;
+    }) as typeof create);
+    try {
+      const copied = Buffer.from(sealed);
+      copied[copied.length - 1] ^= 1; // the tag
+      expect(() => directory.decrypt('patients', 'full_name', row, copied)).toThrow(TamperDetected);
+      expect(handedOut.map((b) => b.toString('utf8'))).toEqual(['\0'.repeat('Ada Lovelace'.length)]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a value copied to another row, column or table, or edited, is TamperDetected naming the place only', () => {
     const sealed = directory.encrypt('patients', 'full_name', row, 'Ada Lovelace');
     for (const [t, c, r] of [

@@ -43,12 +43,15 @@ export class FieldCipher {
     const decipher = createDecipheriv('aes-256-gcm', this.key, buf.subarray(1, 1 + NONCE));
     decipher.setAAD(this.aad(buf.subarray(0, 1), table, column, rowId));
     decipher.setAuthTag(buf.subarray(buf.length - TAG));
+    // GCM hands out the plaintext before final() checks the tag: on a failed check it is zeroed.
+    let head: Buffer | undefined;
     try {
-      const head = decipher.update(buf.subarray(1 + NONCE, buf.length - TAG));
+      head = decipher.update(buf.subarray(1 + NONCE, buf.length - TAG));
       // GCM is a stream mode: final() only checks the tag and adds no bytes, so no copy is needed.
       const tail = decipher.final();
       return tail.length === 0 ? head : Buffer.concat([head, tail]);
     } catch {
+      head?.fill(0);
       throw TamperDetected.inField(table, column, rowId, 'authentication failed');
     }
   }
