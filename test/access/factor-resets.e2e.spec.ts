@@ -162,6 +162,27 @@ describe('one-time passwords, factor resets through the admin API, and account c
     expect(rowCount).toBe(1);
   });
 
+  it('a change whose commit fails after its audit row was written gets an error row after it', async () => {
+    // A deferred constraint that refuses one clinic name at commit: the insert and the audit row go
+    // through, the commit does not.
+    const admin = await h.db.admin();
+    try {
+      await admin.query(`create function access.refuse_at_commit() returns trigger language plpgsql as $$
+        begin if new.display_name = 'Refused at commit' then raise exception 'refused at commit'; end if; return null; end $$`);
+      await admin.query(`create constraint trigger refuse_at_commit after insert on access.clinics deferrable initially deferred
+        for each row execute function access.refuse_at_commit()`);
+      const id = '00000000-0000-4000-8000-00000000c0de';
+      await expect(h.identity.users.createClinic('Refused at commit', ENGINEER, id)).rejects.toThrow('refused at commit');
+      expect((await h.db.pools.owner.query('select 1 from access.clinics where id = $1', [id])).rowCount).toBe(0);
+      const rows = await h.auditRows('resource_id = $1', [id]);
+      expect(rows.map((r) => [r.action, r.outcome, r.reason])).toEqual([['clinics.create', 'granted', null], ['clinics.create', 'error', 'not_committed']]);
+    } finally {
+      await admin.query('drop trigger if exists refuse_at_commit on access.clinics');
+      await admin.query('drop function if exists access.refuse_at_commit()');
+      await admin.end();
+    }
+  });
+
   it('an account change waits for its audit row on the audit pool, not the app pool it holds a connection of: more changes at once than app connections', async () => {
     const pools = createDatabasePools({ ownerUrl: h.db.url, max: 2, applicationName: 'ortholedger-tiny' });
     try {

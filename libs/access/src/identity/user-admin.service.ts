@@ -84,9 +84,9 @@ export class UserAdminService {
 
   async createClinic(displayName: string, actor: Actor, id: string = randomUUID()): Promise<string> {
     if (!isUuid(id) || displayName.trim().length === 0 || displayName.length > 200) throw new AccessError('ACCESS.INVALID_USER', 'clinic');
-    await inTransaction(this.pool, async (client) => {
+    await this.audited(actor, 'clinics.create', { type: 'clinic', id }, async (client) => {
       await client.query('insert into access.clinics (id, display_name) values ($1, $2) on conflict (id) do nothing', [id, displayName.trim()]);
-      await this.audit.record({ ...actor, action: 'clinics.create', resourceType: 'clinic', resourceId: id, outcome: 'granted' });
+      return {};
     });
     return id;
   }
@@ -104,7 +104,7 @@ export class UserAdminService {
     const lookup = this.keyring.lookup('login', normaliseLogin(input.realm, input.email));
     const hash = await this.hasher.hash(password);
     try {
-      await inTransaction(this.pool, async (client) => {
+      await this.audited(actor, 'users.create', { type: 'user', id }, async (client) => {
         await client.query(
           `insert into access.users (id, realm, role, clinic_id, login_lookup, password_hash, password_must_change, password_expires_at, created_at)
            values ($1, $2, $3, $4, $5, $6, true, $7, $8)`,
@@ -112,7 +112,7 @@ export class UserAdminService {
         );
         // Failures recorded against this name before the account existed must not carry over.
         await client.query('delete from access.login_throttle where key = $1', [LoginThrottle.accountKey(lookup)]);
-        await this.record(actor, 'users.create', id, {}, `role:${input.role}`);
+        return { params: {}, reason: `role:${input.role}` };
       });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new AccessError('ACCESS.USER_EXISTS');
@@ -214,15 +214,12 @@ export class UserAdminService {
    *   waits for the user to renew it would leave support holding every factor of the account, so the
    *   API refuses (409, audited as denied) and leaves it to the user's own renewal or to an engineer
    *   at the CLI, a second person.
-   * - The audit row is written before the commit (through the audit store's own connections): a
-   *   change whose audit row cannot be written is rolled back, never left unaudited. Should the
-   *   commit fail after the row was written, an `error` row for the same action follows it.
+   * - Audited before the commit (see `audited`).
    */
   private async change(userId: string, actor: Actor, action: string, spec: ChangeSpec): Promise<UserView> {
     const target = await this.get(userId);
     await this.assertMayManage(actor, target.role, action, userId);
-    let audited = false;
-    await inTransaction(this.pool, async (client) => {
+    await this.audited(actor, action, { type: 'user', id: userId }, async (client) => {
       const { rows: [user] } = await client.query<LockedUser>(
         'select role, login_lookup, password_must_change, totp_secret, first_signed_in_at from access.users where id = $1 for update',
         [userId],
@@ -238,15 +235,30 @@ export class UserAdminService {
       await client.query(spec.statement, [userId, ...(spec.params ?? [])]);
       const params = (await spec.extra?.(client, user)) ?? {};
       const ended = spec.endSessions ? await this.sessions.revokeAllForUser(userId, spec.endSessions, client) : 0;
-      await this.record(actor, action, userId, { ...params, sessionsEnded: ended }, spec.reason);
-      audited = true;
-    }).catch(async (error: unknown) => {
-      if (audited) {
-        await this.audit.record({ ...actor, action, resourceType: 'user', resourceId: userId, outcome: 'error', reason: 'not_committed' }).catch(() => undefined);
-      }
-      throw error;
+      return { params: { ...params, sessionsEnded: ended }, reason: spec.reason };
     });
     return this.get(userId);
+  }
+
+  /**
+   * `work` in one transaction, its 'granted' audit row written last, before the commit (through the
+   * audit store's own connections; `reason` carries codes such as the new role, `params` ids and counts only): a change whose audit row cannot be written is rolled back, never
+   * left unaudited. Should the commit fail after the row was written, an `error` row follows it.
+   */
+  private async audited(
+    actor: Actor, action: string, resource: { type: string; id: string },
+    work: (client: pg.PoolClient) => Promise<{ params?: Record<string, string | number | boolean>; reason?: string }>,
+  ): Promise<void> {
+    let written = false;
+    const base = { ...actor, action, resourceType: resource.type, resourceId: resource.id };
+    await inTransaction(this.pool, async (client) => {
+      const { params, reason } = await work(client);
+      await this.audit.record({ ...base, outcome: 'granted', params, reason });
+      written = true;
+    }).catch(async (error: unknown) => {
+      if (written) await this.audit.record({ ...base, outcome: 'error', reason: 'not_committed' }).catch(() => undefined);
+      throw error;
+    });
   }
 
   private async assertMayManage(actor: Actor, role: Role, action: string, userId?: string): Promise<void> {
@@ -256,8 +268,4 @@ export class UserAdminService {
     }
   }
 
-  /** `reason` carries codes such as the new role (`role:dentist`); params hold ids and counts only. */
-  private async record(actor: Actor, action: string, userId: string, params: Record<string, string | number | boolean>, reason?: string): Promise<void> {
-    await this.audit.record({ ...actor, action, resourceType: 'user', resourceId: userId, outcome: 'granted', params, reason });
-  }
 }
