@@ -52,6 +52,13 @@ export class ErasureListener {
       client.release(true);
       throw error;
     }
+    if (this.closed) {
+      // Closed while a retry was connecting: that connection goes back at once, not listening.
+      client.removeAllListeners('notification');
+      client.removeAllListeners('error');
+      client.release(true);
+      return;
+    }
     this.client = client;
   }
 
@@ -81,6 +88,7 @@ export class ErasureListener {
     this.retry = setTimeout(() => {
       // Erasures notified while we were away are unknown: drop every cached key and reload on demand.
       this.listen().then(() => this.keys.cache.clear()).catch((error) => {
+        if (this.closed) return;
         this.onError(error);
         this.scheduleRestart();
       });
