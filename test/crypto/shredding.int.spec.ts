@@ -158,6 +158,7 @@ describe('crypto-shredding: eraseSubject', () => {
       // Once it listens (a retry a second later) it clears what it cached while deaf, and hears the erasure.
       const deadline = Date.now() + 5000;
       while (otherKeys.cachedKey(stream, 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(otherKeys.cachedKey(stream, 1)).toBeUndefined();
       expect((await other.readStream(stream))[0].redacted).toBeUndefined();
       await fx.vault.eraseSubject(subject, 'gdpr_art17', actor);
       while (otherKeys.cachedKey(stream, 1) && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 20));

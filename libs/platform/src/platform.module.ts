@@ -55,9 +55,9 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    // Without the listener an erasure by another process takes effect here only at the cache TTL.
+    // Until the listener listens (it keeps trying), an erasure by another process takes effect here only at the cache TTL.
     await this.encryption.erasures.start().catch((error: Error) =>
-      this.logger.warn({ err: { type: error.name } }, 'erasure listener not started; cached keys expire by TTL'),
+      this.logger.warn({ err: { type: error.name } }, 'erasure listener not listening yet; retrying (cached keys expire by TTL meanwhile)'),
     );
   }
 

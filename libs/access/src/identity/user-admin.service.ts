@@ -243,20 +243,22 @@ export class UserAdminService {
   /**
    * `work` in one transaction, its 'granted' audit row written last, before the commit (through the
    * audit store's own connections; `reason` carries codes such as the new role, `params` ids and counts only): a change whose audit row cannot be written is rolled back, never
-   * left unaudited. Should the commit fail after the row was written, an `error` row follows it.
+   * left unaudited. Should the commit fail after the row was written (or a write that timed out land
+   * after all), an `error` row follows it.
    */
   private async audited(
     actor: Actor, action: string, resource: { type: string; id: string },
     work: (client: pg.PoolClient) => Promise<{ params?: Record<string, string | number | boolean>; reason?: string }>,
   ): Promise<void> {
-    let written = false;
+    // Set before the write: a write that timed out may still land after the rollback.
+    let attempted = false;
     const base = { ...actor, action, resourceType: resource.type, resourceId: resource.id };
     await inTransaction(this.pool, async (client) => {
       const { params, reason } = await work(client);
+      attempted = true;
       await this.audit.record({ ...base, outcome: 'granted', params, reason });
-      written = true;
     }).catch(async (error: unknown) => {
-      if (written) await this.audit.record({ ...base, outcome: 'error', reason: 'not_committed' }).catch(() => undefined);
+      if (attempted) await this.audit.record({ ...base, outcome: 'error', reason: 'not_committed' }).catch(() => undefined);
       throw error;
     });
   }
