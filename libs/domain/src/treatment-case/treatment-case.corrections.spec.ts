@@ -1,5 +1,7 @@
 import type { Role } from '../shared/actor';
-import { aligners, caseCommand, ctxAs, entryId, history, newBase, progressChecked, scanAttached, specFor } from '../testing';
+import {
+  aligners, caseCommand, completed, ctxAs, entryId, history, newBase, planApproved, planProposed, progressChecked, refinementStarted, scanAttached, specFor,
+} from '../testing';
 import type { CorrectableEventType } from './treatment-case.events';
 import { treatmentCaseDecider } from './treatment-case.decider';
 
@@ -218,6 +220,36 @@ describe('CorrectEntry', () => {
       given(partial)
         .when(correct(ENTRY.check, { currentStage: 6 }), ctxAs('orthodontist'))
         .thenThrows('VALIDATION.STAGE_OUT_OF_RANGE');
+    });
+
+    it('a progress-check stage shipped only after the check was recorded (the patient could not wear it then)', () => {
+      const later = [
+        ...history.planApproved(),
+        aligners.ordered(1, 1, 1, 5),
+        aligners.shipped(1),
+        progressChecked(1, 3),
+        aligners.ordered(2, 1, 6, 20),
+        aligners.shipped(2),
+      ];
+      given(later).when(correct(ENTRY.check, { currentStage: 15 }), ctxAs('orthodontist')).thenThrows('VALIDATION.STAGE_OUT_OF_RANGE');
+      given(later)
+        .when(correct(ENTRY.check, { currentStage: 5 }), ctxAs('orthodontist'))
+        .then([corrected(ENTRY.check, 'ProgressCheckRecorded', { currentStage: 5 })]);
+    });
+
+    it('an old check is corrected within the plan worn then, also after a refinement and after closing', () => {
+      // Checked at stage 18 of the initial plan (20 stages shipped); since then a refinement plan,
+      // of which stages 1-5 have shipped.
+      const refined = [
+        ...history.inTreatment(), progressChecked(1, 18), refinementStarted(1),
+        planProposed(2, 'refinement'), planApproved(2), aligners.ordered(2, 2, 1, 5), aligners.shipped(2),
+      ];
+      given(refined)
+        .when(correct(ENTRY.check, { currentStage: 17 }), ctxAs('orthodontist'))
+        .then([corrected(ENTRY.check, 'ProgressCheckRecorded', { currentStage: 17 })]);
+      given([...history.inTreatment(), progressChecked(1, 18), completed()])
+        .when(correct(ENTRY.check, { currentStage: 20 }), ctxAs('orthodontist'))
+        .then([corrected(ENTRY.check, 'ProgressCheckRecorded', { currentStage: 20 })]);
     });
   });
 });

@@ -1,8 +1,8 @@
 import { CLINIC_ROLES, requireRole, type Role } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
-import { requireReason, requireText, requireUuid } from '../shared/validation';
+import { isIntegerInRange, requireReason, requireText, requireUuid } from '../shared/validation';
 import type { CorrectEntry, ScanKind } from './treatment-case.commands';
-import { validateCarrier, validateCurrentStage, validateFit, validateTrackingRef } from './treatment-case.delivery';
+import { validateCarrier, validateFit, validateTrackingRef } from './treatment-case.delivery';
 import type { CorrectableEventType, EntryCorrected } from './treatment-case.events';
 import { CLINICIANS, requireActiveCase, type CaseDecision } from './treatment-case.guards';
 import {
@@ -18,7 +18,8 @@ import {
 } from './treatment-case.records';
 import { isClosed, type ActiveCase, type CaseFacts, type CaseState, type ClosedCase, type ScanFacts } from './treatment-case.state';
 
-type FieldRule = (value: unknown, state: CaseFacts) => unknown;
+/** Validates a replacement field against the case and the entry it corrects. */
+type FieldRule = (value: unknown, state: CaseFacts, entryId: string) => unknown;
 
 /** A correction is decided on an opened case, closed or not. */
 export type CorrectionDecision = Omit<CaseDecision, 'state'> & { state: ActiveCase | ClosedCase };
@@ -66,7 +67,7 @@ export const CORRECTABLE_ENTRIES: Readonly<
   },
   ProgressCheckRecorded: {
     roles: CLINICIANS,
-    fields: { currentStage: validateCurrentStage, fit: validateFit, notes: validateNotes },
+    fields: { currentStage: (value, state, entryId) => validateStageAtCheck(value, state.checkStageLimits?.[entryId]), fit: validateFit, notes: validateNotes },
   },
 };
 
@@ -104,10 +105,22 @@ export function decideCorrection(command: CorrectEntry['data'], { state, ctx, ba
         CORRECTABLE_FIELD_NAMES.has(field) ? `${field} of ${correctedType} cannot be corrected` : `an unknown field of ${correctedType} cannot be corrected`,
       );
     }
-    validated[field] = rule.fields[field](replacement[field], state);
+    validated[field] = rule.fields[field](replacement[field], state, correctsEntryId);
   }
   if (correctedType === 'ScanAttached') checkCorrectedScan(state.scans?.[correctsEntryId], validated);
   return { type: 'EntryCorrected', data: { ...base, correctsEntryId, correctedType, reason, replacement: validated } };
+}
+
+/**
+ * A progress check's stage, corrected: one the patient could wear when the check was recorded (the
+ * stages shipped then, of the plan worn then), not one shipped since or of a later plan.
+ */
+function validateStageAtCheck(value: unknown, limit: number | undefined): number {
+  if (limit === undefined) throw new DomainError('TREATMENT_CASE.ENTRY_NOT_FOUND', 'no such progress check in this case');
+  if (!isIntegerInRange(value, 1, limit)) {
+    throw new DomainError('VALIDATION.STAGE_OUT_OF_RANGE', `currentStage must be a stage shipped when the check was recorded, from 1 to ${limit}`);
+  }
+  return value;
 }
 
 /**

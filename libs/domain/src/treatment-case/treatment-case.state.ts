@@ -61,6 +61,11 @@ export interface CaseFacts {
    */
   scans?: Readonly<Record<string, ScanFacts>>;
   checkIds: string[];
+  /**
+   * entryId of each ProgressCheckRecorded -> the highest stage shipped when it was recorded: a
+   * correction of its stage is checked against what the patient could wear then, not now.
+   */
+  checkStageLimits?: Readonly<Record<string, number>>;
   orders: Readonly<Record<string, OrderState>>;
   worn?: WornAligners;
   /** entryId -> event type of every entry in the case, for corrections and idempotency. */
@@ -154,7 +159,11 @@ function applyToOpened(state: ActiveCase, event: Exclude<CaseEvent, { type: 'Cas
     case 'AlignersShipped':
       return shipOrder(state, event.data.orderId);
     case 'ProgressCheckRecorded':
-      return { ...state, checkIds: [...state.checkIds, event.data.checkId] };
+      return {
+        ...state,
+        checkIds: [...state.checkIds, event.data.checkId],
+        checkStageLimits: { ...state.checkStageLimits, [event.data.entryId]: state.worn?.maxShippedStage ?? 0 },
+      };
     case 'RefinementStarted':
       return {
         ...state,

@@ -12,12 +12,13 @@ export const CASE_BOARD = 'case_board';
 /**
  * The domain state as the board keeps it (a plaintext column): without `entries` (every entry id of
  * the case, used only by the deciders for corrections and retries), which would make the row grow
- * with the case, and without `scans` (each scan's kind, arch and size, used only by the decider for
- * scan corrections): which imaging a patient had is clinical, and the board never reads it.
+ * with the case, and without `scans` (each scan's kind, arch and size) or `checkStageLimits` (the
+ * stage shipped at each progress check), used only by the decider for corrections: they are
+ * clinical, and the board never reads them.
  */
-function boardState(state: CaseState): CaseState {
+export function boardState(state: CaseState): CaseState {
   if (state.status === 'NotOpened') return state;
-  const { scans: _scans, ...kept } = state;
+  const { scans: _scans, checkStageLimits: _checkStageLimits, ...kept } = state;
   return { ...kept, entries: {} };
 }
 
