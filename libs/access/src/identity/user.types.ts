@@ -70,6 +70,11 @@ export function userFromRow(r: Record<string, any>): UserRecord {
   };
 }
 
+/** A one-time password past its lifetime (ONE_TIME_PASSWORD_TTL_SECONDS): it no longer signs in, nor finishes a sign-in begun with it. */
+export function oneTimePasswordExpired(u: UserRecord, now: Date): boolean {
+  return u.passwordMustChange && u.passwordExpiresAt !== undefined && u.passwordExpiresAt.getTime() <= now.getTime();
+}
+
 export function userView(u: UserRecord, now: Date): UserView {
   return {
     id: u.id,

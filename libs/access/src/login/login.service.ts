@@ -4,7 +4,7 @@ import { AccessError } from '../access.errors';
 import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../clock';
 import type { PasswordHasher } from '../identity/password-hasher';
-import { type RequestMeta, normaliseLogin, type UserRecord, userFromRow } from '../identity/user.types';
+import { type RequestMeta, normaliseLogin, oneTimePasswordExpired, type UserRecord, userFromRow } from '../identity/user.types';
 import type { SecretKeyring } from '../keys/secret-keyring';
 import type { Realm } from '../realm';
 import type { TokenService } from '../tokens/token.service';
@@ -67,7 +67,7 @@ export class LoginService {
     // Not reserved: locked, or as many failures in flight as the lock-out allows.
     const refusal = !user ? 'unknown_login' : !passwordOk ? 'bad_password' : user.disabledAt ? 'disabled' : !reserved ? 'locked' : undefined;
     // Only after the password verified: the caller knows it, so telling them it expired reveals nothing.
-    if (!refusal && user!.passwordExpiresAt && user!.passwordExpiresAt.getTime() <= this.clock.now().getTime()) {
+    if (!refusal && oneTimePasswordExpired(user!, this.clock.now())) {
       // The right password: not a guess, so not counted towards a lock-out.
       await this.attemptSucceeded(user!.id);
       await this.throttle.succeeded(reservation);

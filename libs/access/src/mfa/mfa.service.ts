@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { AccessError } from '../access.errors';
 import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../clock';
-import { type RequestMeta, type UserRecord, userFromRow } from '../identity/user.types';
+import { oneTimePasswordExpired, type RequestMeta, type UserRecord, userFromRow } from '../identity/user.types';
 import type { SecretKeyring } from '../keys/secret-keyring';
 import type { LoginService } from '../login/login.service';
 import type { Realm } from '../realm';
@@ -128,7 +128,7 @@ export class MfaService {
     if (!user || user.disabledAt || (user.lockedUntil && user.lockedUntil > now)) throw new AccessError('AUTH.INVALID_MFA', 'user not usable');
     if (user.credentialVersion !== claims.cv) return this.superseded(user, action, meta);
     // A sign-in begun with a one-time password does not finish after it expired.
-    if (user.passwordMustChange && user.passwordExpiresAt && user.passwordExpiresAt.getTime() <= now.getTime()) {
+    if (oneTimePasswordExpired(user, now)) {
       await this.audit.record({ ...meta, realm: this.realm, actorId: user.id, role: user.role, action, outcome: 'denied', status: 401, reason: 'one_time_password_expired' });
       throw new AccessError('AUTH.ONE_TIME_PASSWORD_EXPIRED');
     }

@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../clock';
 import type { PasswordHasher } from '../identity/password-hasher';
 import { passwordAcceptable } from '../identity/password-hasher';
-import { type Actor, type RequestMeta, userFromRow } from '../identity/user.types';
+import { type Actor, oneTimePasswordExpired, type RequestMeta, userFromRow } from '../identity/user.types';
 import type { LoginService } from '../login/login.service';
 import type { AccessSubject } from '../policy/policy.types';
 import type { AccessPolicyService } from '../policy/access-policy.service';
@@ -77,7 +77,7 @@ export class AccountService {
       throw new AccessError('AUTH.INVALID_CREDENTIALS');
     }
     await this.login.attemptSucceeded(user.id);
-    if (user.passwordMustChange && user.passwordExpiresAt && user.passwordExpiresAt.getTime() <= this.clock.now().getTime()) {
+    if (oneTimePasswordExpired(user, this.clock.now())) {
       await this.audit.record({ ...base, outcome: 'denied', status: 401, reason: 'one_time_password_expired' });
       throw new AccessError('AUTH.ONE_TIME_PASSWORD_EXPIRED');
     }
